@@ -1,0 +1,140 @@
+"""Split a card into its YAML front matter and Markdown body, keeping the line of every field.
+
+PyYAML's composer gives each node its position; we build plain Python values from the nodes
+ourselves so that we can refuse what a card never needs (aliases, duplicate keys, deep nesting)
+before it costs anything, and so that every field keeps the line a message should point to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+FieldPath = tuple[str | int, ...]
+MAX_DEPTH = 12
+FENCES = ("---", "...")
+
+
+@dataclass
+class FrontMatter:
+    data: dict[str, Any]
+    lines: dict[FieldPath, int]
+    body: str
+    body_line: int
+    errors: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+    def line_of(self, path: FieldPath) -> int:
+        """Line of a field, or of its nearest parent that the card has."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class FrontMatterError(Exception):
+    """The front matter cannot be read at all: one located message."""
+
+    def __init__(self, line: int, message: str, hint: str, field: str = ""):
+        super().__init__(message)
+        self.line, self.message, self.hint, self.field = line, message, hint, field
+
+
+def parse_card_text(text: str) -> FrontMatter:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise FrontMatterError(1, "la fiche ne commence pas par un en-tête YAML",
+                               "mettez une ligne --- en tête, les champs, puis une ligne ---")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in FENCES), None)
+    if end is None:
+        raise FrontMatterError(1, "en-tête YAML non fermé",
+                               "ajoutez une ligne --- après le dernier champ, avant le texte")
+    yaml_text = "\n".join(lines[1:end])
+    data, line_map, errors = _compose(yaml_text, first_line=2)
+    body = "\n".join(lines[end + 1:])
+    return FrontMatter(data, line_map, body, end + 2, errors)
+
+
+def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[FieldPath, int], list[Any]]:
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, first_line) from None
+    except yaml.YAMLError as error:
+        raise FrontMatterError(first_line, f"YAML illisible : {error}", "vérifiez la syntaxe de l'en-tête") from None
+    except RecursionError:
+        raise FrontMatterError(first_line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs") from None
+    if node is None:
+        raise FrontMatterError(first_line - 1, "en-tête YAML vide", "ajoutez les champs de la fiche entre les deux lignes ---")
+    builder = _Builder(first_line)
+    if not isinstance(node, yaml.MappingNode):
+        raise FrontMatterError(first_line, "l'en-tête YAML doit être une liste de champs « clé: valeur »",
+                               "écrivez par exemple  title: Mon titre")
+    data = builder.build(node, ())
+    return data, builder.lines, builder.errors
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, first_line: int) -> FrontMatterError:
+    mark = error.problem_mark or error.context_mark
+    line = first_line + (mark.line if mark else 0)
+    problem = (error.problem or "").strip()
+    if "'\\t'" in problem or "\t" in problem:
+        return FrontMatterError(line, "tabulation dans l'en-tête YAML", "indentez avec des espaces, pas des tabulations")
+    return FrontMatterError(line, f"syntaxe YAML invalide : {problem or error}",
+                            "vérifiez l'indentation, les deux-points et les guillemets de cette ligne")
+
+
+class _Builder:
+    def __init__(self, first_line: int):
+        self.first_line = first_line
+        self.lines: dict[FieldPath, int] = {}
+        self.errors: list[tuple[int, str, str, str]] = []
+        self._seen: set[int] = set()
+        self._scalars = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        line = self.lines.setdefault(path, self.first_line + node.start_mark.line)
+        if id(node) in self._seen:
+            line = self.lines.get(path[:-1], line)
+            raise FrontMatterError(line, "alias YAML (*nom) refusé", "recopiez la valeur au lieu d'utiliser & et *",
+                                   _dotted(path))
+        self._seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            raise FrontMatterError(line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs", _dotted(path))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self._scalars.construct_object(node)
+        except yaml.YAMLError as error:
+            self.errors.append((line, _dotted(path), f"valeur illisible ({getattr(error, 'problem', error)})",
+                                "vérifiez le format, par exemple une date AAAA-MM-JJ"))
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = self.first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise FrontMatterError(key_line, "clé YAML invalide", "une clé est un simple mot suivi de deux-points")
+            key = str(key_node.value)
+            if key in result:
+                self.errors.append((key_line, _dotted(path + (key,)), "clé en double",
+                                    f"supprimez l'une des deux, la première est ligne {self.lines[path + (key,)]}"))
+                continue
+            self.lines[path + (key,)] = key_line
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+
+def _dotted(path: FieldPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+dotted = _dotted

@@ -1,0 +1,42 @@
+"""Problems found in cards: collected, never raised one by one, printed all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one card, located well enough for a contributor to fix it."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def __str__(self) -> str:
+        hint = f" ({self.hint})" if self.hint else ""
+        field = f" {self.field}:" if self.field else ""
+        prefix = "" if self.is_error else " avertissement:"
+        return f"{self.path}:{self.line}:{prefix}{field} {self.message}{hint}"
+
+
+class CardErrors(Exception):
+    """Raised once, at the end of loading, when at least one card has an error."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        super().__init__(f"{len(errors)} erreur(s) dans les fiches:\n" + "\n".join(map(str, errors)))

@@ -1,0 +1,38 @@
+"""Where a recueil keeps its cards, vocabularies and template overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    cases_dir: str = "cases"
+    recommendations_dir: str = "recommendations"
+    taxonomy_file: str = "taxonomies.yml"
+    templates_dir: str = "templates"
+
+    @property
+    def cases(self) -> Path:
+        return self.root / self.cases_dir
+
+    @property
+    def recommendations(self) -> Path:
+        return self.root / self.recommendations_dir
+
+    @property
+    def taxonomy(self) -> Path:
+        return self.root / self.taxonomy_file
+
+    @property
+    def templates(self) -> Path:
+        return self.root / self.templates_dir
+
+    def display(self, path: Path) -> str:
+        """The path as a contributor sees it in the repository."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
