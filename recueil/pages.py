@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from markupsafe import Markup
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 
 from .linking import Bank, Case, Recommendation
@@ -150,6 +151,12 @@ def _linker(start: str) -> Callable[[str], str]:
     return link
 
 
+def yaml_scalar(text: object) -> Markup:
+    """A string as one YAML scalar for a page's front matter (YAML quoting, not HTML escaping)."""
+    dumped = yaml.safe_dump(str(text), allow_unicode=True, width=100_000, default_style='"')
+    return Markup(dumped.strip().removesuffix("...").strip())
+
+
 def make_environment(overrides: Path | None = None) -> Environment:
     loaders: list[Any] = [PackageLoader("recueil", "templates")]
     if overrides is not None and overrides.is_dir():
@@ -157,7 +164,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["thousands"] = thousands
-    env.filters["yaml_str"] = lambda text: yaml.safe_dump(str(text), allow_unicode=True, width=10_000).strip().removesuffix("\n...")
+    env.filters["yaml_str"] = yaml_scalar
     env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
                        theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
                        RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI)
