@@ -48,7 +48,17 @@ PATTERN_MESSAGES = {
 
 
 def problems_from(error: ValidationError, model: type[BaseModel], front: FrontMatter, path: str) -> list[Problem]:
-    return [_problem(item, model, front, path) for item in error.errors(include_url=False)]
+    problems = [_problem(item, model, front, path) for item in error.errors(include_url=False)]
+    return [p for p in problems if not _explained_by_misspelling(p, problems)]
+
+
+def _explained_by_misspelling(problem: Problem, problems: list[Problem]) -> bool:
+    """'yaer: clé inconnue (vouliez-vous dire 'year' ?)' already says that 'year' is missing."""
+    if problem.message != MESSAGES["missing"][0]:
+        return False
+    parent, _, name = problem.field.rpartition(".")
+    return any(other.message == "clé inconnue" and other.hint == f"vouliez-vous dire '{name}' ?"
+               and other.field.rpartition(".")[0] == parent for other in problems)
 
 
 def _problem(item: Any, model: type[BaseModel], front: FrontMatter, path: str) -> Problem:

@@ -14,6 +14,7 @@ import yaml
 
 FieldPath = tuple[str | int, ...]
 MAX_DEPTH = 12
+COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 FENCES = ("---", "...")
 
 
@@ -59,9 +60,9 @@ def parse_card_text(text: str) -> FrontMatter:
 
 def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[FieldPath, int], list[Any]]:
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        node = yaml.compose(yaml_text, Loader=COMPOSER)
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, first_line) from None
+        raise _syntax_error(error, yaml_text, first_line) from None
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"YAML illisible : {error}", "vérifiez la syntaxe de l'en-tête") from None
     except RecursionError:
@@ -76,11 +77,13 @@ def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[Fiel
     return data, builder.lines, builder.errors
 
 
-def _syntax_error(error: yaml.MarkedYAMLError, first_line: int) -> FrontMatterError:
+def _syntax_error(error: yaml.MarkedYAMLError, yaml_text: str, first_line: int) -> FrontMatterError:
     mark = error.problem_mark or error.context_mark
-    line = first_line + (mark.line if mark else 0)
+    index = mark.line if mark else 0
+    line = first_line + index
     problem = (error.problem or "").strip()
-    if "'\\t'" in problem or "\t" in problem:
+    source_lines = yaml_text.split("\n")
+    if "\t" in problem or (index < len(source_lines) and source_lines[index].lstrip(" ").startswith("\t")):
         return FrontMatterError(line, "tabulation dans l'en-tête YAML", "indentez avec des espaces, pas des tabulations")
     return FrontMatterError(line, f"syntaxe YAML invalide : {problem or error}",
                             "vérifiez l'indentation, les deux-points et les guillemets de cette ligne")
@@ -109,8 +112,9 @@ class _Builder:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         try:
             return self._scalars.construct_object(node)
-        except yaml.YAMLError as error:
-            self.errors.append((line, _dotted(path), f"valeur illisible ({getattr(error, 'problem', error)})",
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+            reason = getattr(error, "problem", None) or str(error)
+            self.errors.append((line, _dotted(path), f"valeur illisible : {node.value!r} ({reason})",
                                 "vérifiez le format, par exemple une date AAAA-MM-JJ"))
             return None
 

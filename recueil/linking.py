@@ -129,13 +129,12 @@ def _group(cases: Iterable[Case], key: "callable[[Case], list[str]]") -> dict[st
 def load_bank(project: Project) -> Bank:
     """Load and check every card; raise CardErrors listing all errors if any."""
     taxonomy = load_taxonomy(project.taxonomy)
-    case_cards, problems = load_folder(project, "case")
-    rec_cards, rec_problems = load_folder(project, "recommendation")
-    problems += rec_problems + validate(case_cards, rec_cards, taxonomy)
+    cases, recs = load_folder(project, "case"), load_folder(project, "recommendation")
+    problems = cases.problems + recs.problems + validate(cases.parsed, recs.parsed, taxonomy)
     if any(problem.is_error for problem in problems):
         raise CardErrors(sorted(problems))
-    cases = [Case(card, taxonomy.stratum_for(_population(card))) for card in case_cards]
-    return Bank(taxonomy, cases, [Recommendation(card) for card in rec_cards], warnings=problems)
+    return Bank(taxonomy, [Case(card, taxonomy.stratum_for(_population(card))) for card in cases.cards],
+                [Recommendation(card) for card in recs.cards], warnings=problems)
 
 
 def _population(card: LoadedCard) -> int | None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -40,6 +40,23 @@ class LoadedCard:
         return self.front.line_of(tuple(field))
 
 
+@dataclass
+class ParsedCard:
+    """A card whose front matter could be read, valid or not: cross checks run on every one."""
+
+    kind: Kind
+    path: str
+    slug: str
+    front: FrontMatter
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.front.data
+
+    def line_of(self, *field: str | int) -> int:
+        return self.front.line_of(tuple(field))
+
+
 def card_files(folder: Path) -> list[Path]:
     """Every file of a card folder: a stray .txt or .MD is reported, never silently skipped."""
     if not folder.is_dir():
@@ -47,36 +64,55 @@ def card_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def load_folder(project: Project, kind: Kind) -> tuple[list[LoadedCard], list[Problem]]:
+@dataclass
+class FolderLoad:
+    """What reading one card folder gave: valid cards, every parsed card, and the problems."""
+
+    cards: list[LoadedCard] = field(default_factory=list)
+    parsed: list[ParsedCard] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def load_folder(project: Project, kind: Kind) -> FolderLoad:
     folder = project.cases if kind == "case" else project.recommendations
-    cards: list[LoadedCard] = []
-    problems: list[Problem] = []
+    result = FolderLoad()
     for file in card_files(folder):
-        card, found = load_card(file, kind, project.display(file))
-        problems += found
-        if card is not None:
-            cards.append(card)
-    return cards, problems
+        outcome = load_card(file, kind, project.display(file))
+        result.problems += outcome.problems
+        if outcome.parsed is not None:
+            result.parsed.append(outcome.parsed)
+        if outcome.card is not None:
+            result.cards.append(outcome.card)
+    return result
 
 
-def load_card(file: Path, kind: Kind, shown: str) -> tuple[LoadedCard | None, list[Problem]]:
+@dataclass
+class CardLoad:
+    card: LoadedCard | None
+    parsed: ParsedCard | None
+    problems: list[Problem]
+
+
+def load_card(file: Path, kind: Kind, shown: str) -> CardLoad:
     slug, problems = _slug_of(file, shown)
     text, read_problem = _read_text(file, shown)
     if read_problem:
-        return None, problems + [read_problem]
+        return CardLoad(None, None, problems + [read_problem])
     try:
         front = parse_card_text(text)
     except FrontMatterError as error:
-        return None, problems + [Problem(shown, error.line, error.field, error.message, error.hint)]
+        return CardLoad(None, None, problems + [Problem(shown, error.line, error.field, error.message, error.hint)])
+    parsed = ParsedCard(kind, shown, slug, front)
     problems += [Problem(shown, line, field, message, hint) for line, field, message, hint in front.errors]
     problems += _section_problems(kind, front, shown)
     try:
         meta = MODELS[kind].model_validate(front.data)
     except ValidationError as error:
-        return None, problems + problems_from(error, MODELS[kind], front, shown)
-    if problems:
-        return None, problems
-    return LoadedCard(kind, shown, slug, meta, front.body, front), problems
+        already = {problem.field for problem in problems}
+        schema_problems = problems_from(error, MODELS[kind], front, shown)
+        return CardLoad(None, parsed, problems + [p for p in schema_problems if p.field not in already])
+    card = LoadedCard(kind, shown, slug, meta, front.body, front) if not problems else None
+    return CardLoad(card, parsed, problems)
 
 
 def _slug_of(file: Path, shown: str) -> tuple[str, list[Problem]]:
@@ -114,11 +150,12 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
 
 
 def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Problem]:
-    found = {fold(title): title for title in HEADING.findall(front.body)}
-    missing = [title for title in SECTIONS[kind] if fold(title) not in found]
-    return [Problem(shown, front.body_line, "texte", f"section « ## {title} » manquante",
-                    "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind]))
-            for title in missing]
+    found = {fold(title) for title in HEADING.findall(front.body)}
+    missing = [f"« ## {title} »" for title in SECTIONS[kind] if fold(title) not in found]
+    if not missing:
+        return []
+    return [Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),
+                    "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind]))]
 
 
 def sections_of(body: str) -> list[tuple[str, str]]:

@@ -21,7 +21,7 @@ def closest(value: str, choices: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(fold(value), list(by_fold), n=1, cutoff=0.6)
     if match:
         return by_fold[match[0]]
-    prefixed = [c for c in options if fold(c).startswith(fold(value)[:4])] if len(value) >= 4 else []
+    prefixed = [c for c in options if fold(c).startswith(fold(value))] if len(value) >= 3 else []
     return prefixed[0] if len(prefixed) == 1 else None
 
 
