@@ -1,0 +1,33 @@
+# Two entry points: `make serve` (site + PDF, served on http://127.0.0.1:8000) and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: serve build test browser-deps bench lint
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
+
+serve: build
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and axe-core.
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@if [ -f tests/browser/package.json ]; then npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check recueil hooks tests benchmarks
+	$(VENV)/bin/mypy
+
+test: $(STAMP) browser-deps
+	$(VENV)/bin/pytest -q
+
+bench: $(STAMP) browser-deps
+	$(PY) benchmarks/bench_build.py --quick
