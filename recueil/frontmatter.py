@@ -66,9 +66,11 @@ def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[Fiel
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"YAML illisible : {error}", "vérifiez la syntaxe de l'en-tête") from None
     except RecursionError:
-        raise FrontMatterError(first_line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs") from None
+        raise FrontMatterError(first_line, "en-tête trop imbriqué",
+                               "une fiche n'a que quelques niveaux de champs") from None
     if node is None:
-        raise FrontMatterError(first_line - 1, "en-tête YAML vide", "ajoutez les champs de la fiche entre les deux lignes ---")
+        raise FrontMatterError(first_line - 1, "en-tête YAML vide",
+                               "ajoutez les champs de la fiche entre les deux lignes ---")
     builder = _Builder(first_line)
     if not isinstance(node, yaml.MappingNode):
         raise FrontMatterError(first_line, "l'en-tête YAML doit être une liste de champs « clé: valeur »",
@@ -105,7 +107,8 @@ class _Builder:
                                    _dotted(path))
         self._seen.add(id(node))
         if len(path) > MAX_DEPTH:
-            raise FrontMatterError(line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs", _dotted(path))
+            raise FrontMatterError(line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs",
+                                   _dotted(path))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -118,7 +118,7 @@ class Bank:
         return sorted(self.cases, key=lambda c: (c.meta.year, c.meta.last_verified, c.slug), reverse=True)[:limit]
 
 
-def _group(cases: Iterable[Case], key: "callable[[Case], list[str]]") -> dict[str, list[Case]]:  # type: ignore[valid-type]
+def _group(cases: Iterable[Case], key: Callable[[Case], list[str]]) -> dict[str, list[Case]]:
     groups: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
         for value in key(case):
