@@ -7,7 +7,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .contribution import github_files
+from .curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
+from .export import write_exports
+from .home import HOME_URI, MarkerError, expanded_home
 from .linking import Bank, load_bank
+from .links import check_urls, collect_links, markdown_report, report_lines
 from .loading import SLUG, slugify
 from .pages import PageMaker
 from .problems import CardErrors
@@ -35,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="vérifier toutes les fiches et lister chaque problème")
     check.add_argument("--github", action="store_true", help="sortie en annotations GitHub Actions")
+    check.add_argument("--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS, metavar="JOURS",
+                       help="signaler les fiches vérifiées il y a plus de JOURS jours "
+                            f"(par défaut : {DEFAULT_MAX_AGE_DAYS} ; 0 : ne pas signaler)")
     check.set_defaults(run=run_check)
     new = commands.add_parser("new", help="créer une fiche à partir du modèle commenté")
     new.add_argument("kind", choices=sorted(KIND_WORDS), help="case ou recommendation")
@@ -46,6 +54,26 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="écrire les schémas JSON des fiches (pour les éditeurs)")
     schema.add_argument("--out", default="schemas", help="dossier de sortie (par défaut : schemas)")
     schema.set_defaults(run=run_schema)
+    stats = commands.add_parser("stats", help="compter les fiches par thème, taille, recommandation et programme")
+    stats.set_defaults(run=run_stats)
+    export = commands.add_parser("export", help="écrire les données ouvertes (JSON, CSV, Table Schema) et le flux Atom")
+    export.add_argument("--out", required=True, help="dossier de sortie")
+    export.add_argument("--site-url", default="", help="adresse du site, pour les liens absolus (ex. https://…/)")
+    export.set_defaults(run=run_export)
+    github = commands.add_parser("github-files", help="écrire le formulaire de ticket et le modèle de fiche de .github/")
+    github.set_defaults(run=run_github_files)
+    links = commands.add_parser("links", help="vérifier les liens externes des fiches et des pages (réseau requis)")
+    links.add_argument("--github", action="store_true", help="sortie en annotations GitHub Actions")
+    links.add_argument("--report", help="écrire aussi un rapport Markdown dans ce fichier")
+    links.add_argument("--timeout", type=float, default=20.0, help="délai par adresse, en secondes (par défaut : 20)")
+    links.set_defaults(run=run_links)
+    pdf = commands.add_parser("pdf", help="imprimer le guide en PDF, ou un livret des seules fiches choisies")
+    pdf.add_argument("--out", required=True, help="fichier PDF à écrire")
+    pdf.add_argument("--theme", action="append", default=[], metavar="ID", help="thème (option répétable)")
+    pdf.add_argument("--taille", action="append", default=[], metavar="ID", help="taille de collectivité (répétable)")
+    pdf.add_argument("--axe", metavar="ID", help="axe du guide (A, B, C ou D)")
+    pdf.add_argument("--programme", metavar="ID", help="programme d'accompagnement")
+    pdf.set_defaults(run=run_pdf)
     return parser
 
 
@@ -75,7 +103,55 @@ def run_check(project: Project, args: argparse.Namespace) -> int:
     bank = load_or_report(project, args.github)
     if bank is None:
         return 1
+    for warning in curation_warnings(bank, args.max_age_days):
+        print(_github(warning) if args.github else str(warning), file=sys.stderr)
     print(f"{len(bank.cases)} fiches expérience et {len(bank.recommendations)} recommandations : aucune erreur.")
+    return 0
+
+
+def run_stats(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    print(stats_text(bank), end="")
+    return 0
+
+
+def run_github_files(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    for relative, text in github_files(bank).items():
+        target = project.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"{relative} écrit")
+    return 0
+
+
+def run_links(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    places = collect_links(bank, project)
+    results = check_urls(places, args.timeout)
+    for line in report_lines(results, places, args.github):
+        print(line)
+    if args.report:
+        Path(args.report).write_text(markdown_report(results, places), encoding="utf-8")
+    broken = sum(result.broken for result in results)
+    print(f"{len(results)} adresses vérifiées : {broken} cassée(s).", file=sys.stderr)
+    return 1 if broken else 0
+
+
+def run_export(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    out = Path(args.out)
+    site_url = args.site_url if not args.site_url or args.site_url.endswith("/") else args.site_url + "/"
+    written = write_exports(bank, out, site_url)
+    print(f"{len(written)} fichiers écrits dans {out}")
     return 0
 
 
@@ -106,7 +182,35 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.content, encoding="utf-8")
         count += 1
+    try:
+        home = expanded_home(bank, project)
+    except MarkerError as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 1
+    if home is not None:
+        (out / HOME_URI).write_text(home, encoding="utf-8")
+        count += 1
     print(f"{count} pages écrites dans {out}")
+    return 0
+
+
+def run_pdf(project: Project, args: argparse.Namespace) -> int:
+    from .pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
+
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    selection = Selection(tuple(args.theme), tuple(args.taille), args.axe, args.programme)
+    try:
+        chosen = select_cases(bank, selection.themes, selection.strata, selection.axis, selection.programme)
+    except SelectionError as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 2
+    if not chosen:
+        print("erreur: aucune fiche ne correspond à cette sélection (essayez « recueil stats »)", file=sys.stderr)
+        return 1
+    outcome = write_pdf(bank, project, Path(args.out), info_for(site_settings(project), project), selection, reuse=False)
+    print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, en {outcome.seconds:.1f} s")
     return 0
 
 

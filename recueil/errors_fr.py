@@ -21,6 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "int_from_float": ("doit être un nombre entier", INTEGER_HINT),
     "float_type": ("doit être un nombre", "écrivez un nombre décimal avec un point, par exemple 46.32"),
     "float_parsing": ("doit être un nombre", "écrivez un nombre décimal avec un point, par exemple 46.32"),
+    "finite_number": ("doit être un nombre", "écrivez un nombre en chiffres : .nan et .inf ne sont pas des nombres"),
     "string_type": ("doit être un texte", "mettez la valeur entre guillemets"),
     "string_too_short": ("ne doit pas être vide", "écrivez une valeur ou supprimez la ligne si le champ est facultatif"),
     "string_too_long": ("texte trop long", "{max_length} caractères au plus"),
@@ -65,6 +66,8 @@ def _problem(item: Any, model: type[BaseModel], front: FrontMatter, path: str) -
     loc: FieldPath = tuple(part for part in item["loc"] if isinstance(part, (str, int)))
     kind = item["type"]
     ctx = {k: v for k, v in (item.get("ctx") or {}).items()}
+    if kind == "literal_error":  # pydantic lists the choices in English: 'a', 'b' or 'c'
+        ctx["expected"] = str(ctx.get("expected", "")).replace("' or '", "' ou '")
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
         return Problem(path, front.line_of(loc), dotted(loc), "clé inconnue", did_you_mean(str(loc[-1]), allowed))

@@ -16,6 +16,7 @@ FieldPath = tuple[str | int, ...]
 MAX_DEPTH = 12
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 FENCES = ("---", "...")
+MAX_FLOW_BRACKETS = 2_000
 
 
 @dataclass
@@ -59,8 +60,11 @@ def parse_card_text(text: str) -> FrontMatter:
 
 
 def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[FieldPath, int], list[Any]]:
+    # libyaml composes nested [ and { by C recursion and crashes the process past ~20,000 levels:
+    # a text with that many brackets goes to the Python composer, which raises RecursionError.
+    deep = yaml_text.count("[") + yaml_text.count("{") > MAX_FLOW_BRACKETS
     try:
-        node = yaml.compose(yaml_text, Loader=COMPOSER)
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader if deep else COMPOSER)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, yaml_text, first_line) from None
     except yaml.YAMLError as error:
@@ -87,6 +91,9 @@ def _syntax_error(error: yaml.MarkedYAMLError, yaml_text: str, first_line: int) 
     source_lines = yaml_text.split("\n")
     if "\t" in problem or (index < len(source_lines) and source_lines[index].lstrip(" ").startswith("\t")):
         return FrontMatterError(line, "tabulation dans l'en-tête YAML", "indentez avec des espaces, pas des tabulations")
+    if "quoted scalar" in (error.context or "") and error.context_mark is not None:
+        return FrontMatterError(first_line + error.context_mark.line, "guillemet non fermé",
+                                "fermez les guillemets ouverts sur cette ligne")
     return FrontMatterError(line, f"syntaxe YAML invalide : {problem or error}",
                             "vérifiez l'indentation, les deux-points et les guillemets de cette ligne")
 

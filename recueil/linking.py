@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
+from typing import NamedTuple
 
 from .loading import LoadedCard, load_folder
 from .models import CaseCard, RecommendationCard
@@ -15,6 +17,9 @@ from .taxonomy import Stratum, Taxonomy, Term, load_taxonomy
 from .validation import validate
 
 RELATED_CASES = 4
+# Related cases: below this many candidates, rank them all; above, RELATED_WINDOW per group.
+RELATED_EXACT_LIMIT = 240
+RELATED_WINDOW = 10
 
 
 @dataclass
@@ -99,23 +104,79 @@ class Bank:
         return _group(self.cases, lambda case: [case.meta.programme] if case.meta.programme else [])
 
     def related(self, case: Case, limit: int = RELATED_CASES) -> list[Case]:
-        """Cases sharing most recommendations and themes, then the same size; never itself."""
-        scores: Counter[str] = Counter()
-        for ref in case.meta.recommendations:
-            for other in self.recommendation_by_slug[ref].cases:
-                scores[other.slug] += 2
-        for theme in case.meta.themes:
-            for other in self.cases_by_theme.get(theme, []):
-                scores[other.slug] += 3 if theme == case.meta.themes[0] else 1
-        for other in self.cases_by_stratum.get(case.stratum.id, []):
-            if scores[other.slug]:
-                scores[other.slug] += 1
-        scores.pop(case.slug, None)
-        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [self.case_by_slug[slug] for slug, _ in ranked[:limit]]
+        """Cases sharing most recommendations and themes, then the same size; never itself.
+
+        Candidates come from the case's groups (its recommendations, its themes, its main theme
+        with each recommendation). A small bank scores every case of those groups: the exact
+        ranking. In a large one, each group is read in a window around the case's own place, so
+        that the work per page does not grow with the bank (scoring the whole bank for every
+        case made the build quadratic).
+        """
+        keys = _group_keys(case, main_only=True)
+        exact = sum(len(self._related_groups[key]) for key in keys) <= RELATED_EXACT_LIMIT
+        candidates = {other.slug: other for key in keys
+                      for other in (self._related_groups[key] if exact else self._window(key, case))}
+        candidates.pop(case.slug, None)
+        mine = self._features[case.slug]
+        ranked = sorted((-_related_score(mine, self._features[slug]), slug) for slug in candidates)
+        return [candidates[slug] for score, slug in ranked[:limit] if score < 0]
+
+    @cached_property
+    def _features(self) -> dict[str, Features]:
+        return {case.slug: Features(frozenset(case.meta.recommendations), frozenset(case.meta.themes),
+                                    case.meta.themes[0], case.stratum.id) for case in self.cases}
+
+    @cached_property
+    def _related_groups(self) -> dict[GroupKey, list[Case]]:
+        groups: dict[GroupKey, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            for key in _group_keys(case, main_only=False):
+                groups[key].append(case)
+        return dict(groups)
+
+    @cached_property
+    def _positions(self) -> dict[GroupKey, dict[str, int]]:
+        return {key: {case.slug: index for index, case in enumerate(group)}
+                for key, group in self._related_groups.items()}
+
+    def _window(self, key: GroupKey, case: Case) -> list[Case]:
+        """RELATED_WINDOW cases of the group around the case (the group is in title order)."""
+        group, index = self._related_groups[key], self._positions[key][case.slug]
+        start = max(0, min(index - RELATED_WINDOW // 2, len(group) - RELATED_WINDOW - 1))
+        return group[start:start + RELATED_WINDOW + 1]
 
     def latest(self, limit: int = 6) -> list[Case]:
         return sorted(self.cases, key=lambda c: (c.meta.year, c.meta.last_verified, c.slug), reverse=True)[:limit]
+
+
+GroupKey = tuple[str, ...]
+
+
+def _group_keys(case: Case, main_only: bool) -> list[GroupKey]:
+    """The groups a case belongs to; with main_only, the pairs use its main theme only."""
+    meta = case.meta
+    keys: list[GroupKey] = [("recommendation", ref) for ref in meta.recommendations]
+    keys += [("theme", theme) for theme in meta.themes]
+    for theme in meta.themes[:1] if main_only else meta.themes:
+        keys += [("pair", theme, ref) for ref in meta.recommendations]
+    return keys
+
+
+class Features(NamedTuple):
+    """What the related-cases score reads of a case, computed once per case."""
+
+    recommendations: frozenset[str]
+    themes: frozenset[str]
+    main_theme: str
+    stratum: str
+
+
+def _related_score(mine: Features, other: Features) -> int:
+    """2 per shared recommendation, 3 for the case's main theme and 1 per other shared theme,
+    then 1 for the same size when something else is shared."""
+    score = 2 * len(mine.recommendations & other.recommendations)
+    score += sum(3 if theme == mine.main_theme else 1 for theme in mine.themes & other.themes)
+    return score + 1 if score and other.stratum == mine.stratum else score
 
 
 def _group(cases: Iterable[Case], key: Callable[[Case], list[str]]) -> dict[str, list[Case]]:
@@ -128,7 +189,7 @@ def _group(cases: Iterable[Case], key: Callable[[Case], list[str]]) -> dict[str,
 
 def load_bank(project: Project) -> Bank:
     """Load and check every card; raise CardErrors listing all errors if any."""
-    taxonomy = load_taxonomy(project.taxonomy)
+    taxonomy = _taxonomy_once(project.taxonomy)
     cases, recs = load_folder(project, "case"), load_folder(project, "recommendation")
     problems = cases.problems + recs.problems + validate(cases.parsed, recs.parsed, taxonomy)
     if any(problem.is_error for problem in problems):
@@ -140,3 +201,20 @@ def load_bank(project: Project) -> Bank:
 def _population(card: LoadedCard) -> int | None:
     assert isinstance(card.meta, CaseCard)
     return card.meta.territory.population
+
+
+# The vocabularies of the last build, by file version: the same Taxonomy object from one
+# `mkdocs serve` rebuild to the next lets the page caches recognise unchanged inputs.
+_TAXONOMY: dict[str, tuple[tuple[int, int, int], Taxonomy]] = {}
+
+
+def _taxonomy_once(path: Path) -> Taxonomy:
+    try:
+        info = path.stat()
+    except OSError:
+        return load_taxonomy(path)  # reports the missing file
+    version = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+    cached = _TAXONOMY.get(str(path))
+    if cached is None or cached[0] != version:
+        cached = _TAXONOMY[str(path)] = (version, load_taxonomy(path))
+    return cached[1]

@@ -48,6 +48,7 @@ class ParsedCard:
     path: str
     slug: str
     front: FrontMatter
+    file: Path | None = None  # where it was read: links in its text are checked against the site's files
 
     @property
     def data(self) -> dict[str, Any]:
@@ -61,7 +62,7 @@ def card_files(folder: Path) -> list[Path]:
     """Every file of a card folder: a stray .txt or .MD is reported, never silently skipped."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in folder.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
 
 
 @dataclass
@@ -77,13 +78,36 @@ def load_folder(project: Project, kind: Kind) -> FolderLoad:
     folder = project.cases if kind == "case" else project.recommendations
     result = FolderLoad()
     for file in card_files(folder):
-        outcome = load_card(file, kind, project.display(file))
+        outcome = _load_card_once(file, kind, project.display(file))
         result.problems += outcome.problems
         if outcome.parsed is not None:
             result.parsed.append(outcome.parsed)
         if outcome.card is not None:
             result.cards.append(outcome.card)
     return result
+
+
+# Valid cards already read, by file and version: `mkdocs serve` rebuilds after every edit, and
+# with this only the edited card is parsed and validated again. Keyed by what stat() says.
+_LOADED: dict[tuple[str, Kind, str], tuple[tuple[int, int, int, int], CardLoad]] = {}
+
+
+def _load_card_once(file: Path, kind: Kind, shown: str) -> CardLoad:
+    try:
+        info = file.stat()
+    except OSError:
+        return load_card(file, kind, shown)
+    version = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+    key = (str(file), kind, shown)
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    outcome = load_card(file, kind, shown)
+    if outcome.card is not None and not outcome.problems:  # a broken card's hints may depend on other files
+        _LOADED[key] = (version, outcome)
+    else:
+        _LOADED.pop(key, None)
+    return outcome
 
 
 @dataclass
@@ -94,6 +118,9 @@ class CardLoad:
 
 
 def load_card(file: Path, kind: Kind, shown: str) -> CardLoad:
+    if file.is_symlink():  # it could point anywhere on the machine that builds the site
+        return CardLoad(None, None, [Problem(shown, 1, "", "lien symbolique refusé",
+                                             "une fiche est un vrai fichier du dépôt : remplacez le lien par la fiche")])
     slug, problems = _slug_of(file, shown)
     text, read_problem = _read_text(file, shown)
     if read_problem:
@@ -102,7 +129,7 @@ def load_card(file: Path, kind: Kind, shown: str) -> CardLoad:
         front = parse_card_text(text)
     except FrontMatterError as error:
         return CardLoad(None, None, problems + [Problem(shown, error.line, error.field, error.message, error.hint)])
-    parsed = ParsedCard(kind, shown, slug, front)
+    parsed = ParsedCard(kind, shown, slug, front, file)
     problems += [Problem(shown, line, field, message, hint) for line, field, message, hint in front.errors]
     problems += _section_problems(kind, front, shown)
     try:
@@ -121,8 +148,15 @@ def _slug_of(file: Path, shown: str) -> tuple[str, list[Problem]]:
                                    f"renommez-le en {slugify(file.stem)}.md ou retirez-le du dossier")]
     if not SLUG.match(file.stem):
         return file.stem, [Problem(shown, 1, "", "nom de fichier invalide",
-                                   f"minuscules sans accent, chiffres et tirets : renommez-le {slugify(file.stem)}.md")]
+                                   f"minuscules sans accent, chiffres et tirets : renommez-le {_free_name(file)}")]
     return file.stem, []
+
+
+def _free_name(file: Path) -> str:
+    """The slug of a badly named file, numbered when a card already has that name ('Été.md' beside 'ete.md')."""
+    base = slugify(file.stem)
+    names = [f"{base}.md", *(f"{base}-{n}.md" for n in range(2, 100))]
+    return next((name for name in names if not file.with_name(name).exists()), names[0])
 
 
 def slugify(text: str) -> str:
@@ -132,7 +166,7 @@ def slugify(text: str) -> str:
 def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
     size = file.stat().st_size
     if size > MAX_CARD_BYTES:
-        return "", Problem(shown, 1, "", f"fiche trop volumineuse ({size // 1024} Kio)",
+        return "", Problem(shown, 1, "", f"fiche trop volumineuse : {size // 1024} Kio",
                            f"une fiche fait au plus {MAX_CARD_BYTES // 1024} Kio : résumez, et mettez les documents en lien")
     raw = file.read_bytes()
     if b"\x00" in raw:
@@ -143,7 +177,7 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return "", Problem(shown, line, "", "le fichier n'est pas encodé en UTF-8",
-                           "enregistrez-le en UTF-8 (menu « Enregistrer sous » de l'éditeur)")
+                           "enregistrez-le en UTF-8 avec le menu « Enregistrer sous » de l'éditeur")
     if not text.strip():
         return "", Problem(shown, 1, "", "fichier vide", "partez du modèle : recueil new case <nom>")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None

@@ -9,14 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
-from .loading import ParsedCard
+from .bodies import markdown_findings
+from .frontmatter import dotted
+from .loading import SLUG, ParsedCard
 from .problems import Problem, Severity
 from .suggest import did_you_mean, fold
 from .taxonomy import Taxonomy
 
-UNSAFE_LINK = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript|file):", re.IGNORECASE)
+DOCS_DIR = "docs"  # MkDocs' default docs_dir, which mkdocs.yml keeps
+FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
 MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
 VOCABULARY_NAMES = {"themes": "un thème", "statuses": "un statut", "programmes": "un programme",
                     "territory_kinds": "un type de territoire", "axes": "un axe"}
@@ -58,14 +62,20 @@ def check_repeated_values(cases: list[ParsedCard], recs: list[ParsedCard], taxon
 
 
 def check_unique_slugs(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """One page per card: no file name twice (in two sub-folders), nor twice but for capitals and accents."""
     for cards in (cases, recs):
-        seen: dict[str, ParsedCard] = {}
+        groups: dict[str, list[ParsedCard]] = {}
         for card in cards:
-            key = fold(card.slug)
-            if key in seen:
-                yield Problem(card.path, 1, "", "même nom de fichier qu'une autre fiche",
-                              f"{seen[key].path} existe déjà : renommez l'une des deux")
-            seen.setdefault(key, card)
+            groups.setdefault(fold(card.slug), []).append(card)
+        for group in groups.values():
+            keeper = next((card for card in group if SLUG.match(card.slug)), group[0])
+            for card in group:
+                if card is not keeper and card.slug == keeper.slug:
+                    yield Problem(card.path, 1, "", "même nom de fichier qu'une autre fiche",
+                                  f"{keeper.path} existe déjà : renommez l'une des deux")
+                elif card is not keeper:
+                    yield Problem(card.path, 1, "", "même nom qu'une autre fiche, aux majuscules et accents près",
+                                  f"elle aurait la même adresse sur le site que {keeper.path} : renommez-la")
 
 
 def check_recommendation_identity(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -87,9 +97,15 @@ def check_dates(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxon
     today = dt.date.today()
     for card in cases:
         verified, year, end = card.data.get("last_verified"), _int(card.data, "year"), _int(card.data, "end_year")
+        if isinstance(verified, dt.datetime):  # `2025-01-15T10:00` is a datetime: the schema reports it
+            verified = verified.date()
         if isinstance(verified, dt.date) and verified > today:
             yield Problem(card.path, card.line_of("last_verified"), "last_verified", "date dans le futur",
-                          f"la date de vérification est au plus celle du jour ({today.isoformat()})")
+                          f"la date de vérification est au plus celle du jour, {today.isoformat()}")
+        population_year = _at(card.data, ("territory", "population_year"))
+        if isinstance(population_year, int) and population_year > today.year:
+            yield Problem(card.path, card.line_of("territory", "population_year"), "territory.population_year",
+                          f"année {population_year} dans le futur", "indiquez l'année du chiffre de population publié")
         if year is not None and year > today.year + 2:
             yield Problem(card.path, card.line_of("year"), "year", f"année {year} trop lointaine",
                           "indiquez l'année de début de l'action")
@@ -114,6 +130,27 @@ def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: T
                           "coordonnées incomplètes", "donnez lat et lon ensemble, ou aucune des deux")
 
 
+def check_spreadsheet_formulas(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """Fields go into cas.csv: a cell starting with = or @ (or +WORD, -WORD) runs as a formula in a spreadsheet."""
+    for card in [*cases, *recs]:
+        for path, value in _strings_in(card.data, ()):
+            if FORMULA.match(value):
+                sign = value.lstrip()[0]
+                yield Problem(card.path, card.line_of(*path), dotted(path), f"texte qui commence par « {sign} »",
+                              "un tableur le prendrait pour une formule : commencez par un mot")
+
+
+def _strings_in(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings_in(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_in(item, (*path, index))
+
+
 def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Titles and names go into <title>, the nav and the PDF outline: no markup there."""
     for card in [*cases, *recs]:
@@ -125,11 +162,37 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 
 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
+    from .pages import case_uri, recommendation_uri  # here: pages builds on linking, which builds on this module
+
+    exists = _site_pages(cases, recs, taxonomy)
     for card in [*cases, *recs]:
-        for offset, line in enumerate(card.front.body.split("\n")):
-            if UNSAFE_LINK.search(line):
-                yield Problem(card.path, card.front.body_line + offset, "texte", "lien interdit (javascript:, data:…)",
-                              "un lien pointe vers une adresse https://")
+        page = case_uri(card.slug) if card.kind == "case" else recommendation_uri(card.slug)
+        for found in markdown_findings(card.front.body, page, exists):
+            yield Problem(card.path, card.front.body_line + found.offset, "texte", found.message, found.hint)
+        resources = card.data.get("resources")  # the one front-matter field rendered as Markdown
+        if isinstance(resources, str):
+            for found in markdown_findings(resources, page, exists):
+                yield Problem(card.path, card.line_of("resources"), "resources", found.message, found.hint)
+
+
+def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:
+    """Whether a path of the site (relative to its root) is a generated page or a file of docs/."""
+    from . import pages as site
+
+    generated = {site.BANK_URI, site.RECOMMENDATIONS_URI, site.THEMES_URI, site.STRATA_URI, site.MAP_URI}
+    generated |= {site.case_uri(card.slug) for card in cases} | {site.recommendation_uri(card.slug) for card in recs}
+    generated |= {site.theme_uri(term.id) for term in taxonomy.themes}
+    generated |= {site.stratum_uri(term.id) for term in taxonomy.strata} | {site.axis_uri(term.id) for term in taxonomy.axes}
+    roots = [root for root in map(_root_of, [*cases, *recs]) if root is not None]
+    docs = roots[0] / DOCS_DIR if roots else None
+    return lambda path: path in generated or (docs is not None and (docs / path).is_file())
+
+
+def _root_of(card: ParsedCard) -> Path | None:
+    """The project folder: the card's file path less the path shown to contributors."""
+    full = card.file.as_posix() if card.file else ""
+    return Path(full.removesuffix(card.path)) if full.endswith("/" + card.path) else None
 
 
 def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -143,7 +206,7 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
     check_recommendation_identity, check_dates, check_territory, check_plain_text, check_body_links,
-    check_recommendations_used,
+    check_spreadsheet_formulas, check_recommendations_used,
 )
 
 

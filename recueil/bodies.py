@@ -1,0 +1,135 @@
+"""What a card's Markdown links to and which raw HTML it holds, each found at its line.
+
+The site sanitises the HTML of card pages (see `sanitize`), but a contributor should learn from
+`recueil check` that a script, an event handler, a `javascript:` link or a link to a missing file
+will not work, rather than see it vanish silently. Links are resolved as MkDocs resolves them:
+relative to the card's generated page (`cas/<slug>.md`, `recommandations/<slug>.md`) in the site.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from .sanitize import INVISIBLE, SCHEME, SCRIPT_HINT, URL_SCHEMES, raw_tags, unsafe_markup
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(<[^>\n]*>|[^\s)]*)")
+REFERENCE = re.compile(r"^\s{0,3}(!?)\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
+# Python-Markdown's own pattern for raw inline HTML (and autolinks, which look the same).
+RAW_HTML = re.compile(r"<(/?[a-zA-Z][^<>@ ]*(?: [^<>]*)?)>")
+ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
+ATTR_PAIR = re.compile(r"([A-Za-z_:][-\w:.]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s}]+)")
+
+LINK_HINT = ("écrivez une adresse https://…, le fichier d'une autre fiche comme autre-fiche.md, "
+             "ou une page du site comme ../guide/page.md")
+IMAGE_HINT = "donnez l'adresse https://… de l'image, ou mettez-la dans docs/assets/ et écrivez ../assets/nom.png"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in a card's Markdown: the line inside the text, what is wrong, how to fix it."""
+
+    offset: int
+    message: str
+    hint: str
+
+
+def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[Finding]:
+    """Every unsafe tag or attribute, forbidden URL and unresolved link of the Markdown of page `page_uri`."""
+    for offset, line in _prose_lines(text):
+        for is_image, target in _targets(line):
+            problem = target_problem(target, page_uri, page_exists, is_image)
+            if problem:
+                yield Finding(offset, *problem)
+        for markup in RAW_HTML.findall(line):
+            problem = _raw_html_problem(markup, page_uri, page_exists)
+            if problem:
+                yield Finding(offset, *problem)
+        for attributes in ATTR_LIST.findall(line):
+            problem = _attr_list_problem(attributes, page_uri, page_exists)
+            if problem:
+                yield Finding(offset, *problem)
+
+
+def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool],
+                   is_image: bool = False) -> tuple[str, str] | None:
+    """Why a link or image target would not work on the site, or None if it does."""
+    url = html.unescape(target.strip().removeprefix("<").removesuffix(">")).strip()
+    hint = IMAGE_HINT if is_image else LINK_HINT
+    scheme = SCHEME.match(INVISIBLE.sub("", url))
+    if scheme:
+        name = scheme.group(1).lower()
+        return None if name in URL_SCHEMES else (f"adresse « {name}: » interdite", hint)
+    path = unquote(url.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return None  # an anchor in the same page
+    if url.startswith("//"):
+        return f"adresse incomplète : {url}", "écrivez l'adresse entière, https://…"
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
+    what = "image" if is_image else "lien"
+    if path.startswith("/") or resolved == ".." or resolved.startswith("../"):
+        return f"{what} hors du site : {url}", hint
+    if not page_exists(resolved):
+        return f"{what} vers un fichier introuvable : {url}", hint
+    return None
+
+
+def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines outside fenced code, with code spans blanked: code shows markup, it does not run it."""
+    fence: str | None = None
+    for offset, line in enumerate(text.split("\n")):
+        opening = FENCE.match(line)
+        if fence is None and opening:
+            fence = opening.group(1)[0]
+        elif fence is not None:
+            if opening and opening.group(1)[0] == fence:
+                fence = None
+        else:
+            yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
+
+
+def _targets(line: str) -> Iterator[tuple[bool, str]]:
+    for match in INLINE_TARGET.finditer(line):
+        yield match.group(1) == "!", match.group(2)
+    reference = REFERENCE.match(line)
+    if reference:
+        yield reference.group(1) == "!", reference.group(2)
+
+
+def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
+    if markup.startswith("/"):
+        return None  # a closing tag: its opening tag is the one judged
+    if SCHEME.match(markup) and " " not in markup:  # an autolink, <https://…>
+        return target_problem(markup, page_uri, page_exists)
+    for tag, attributes in raw_tags(f"<{markup}>"):
+        problem = unsafe_markup(tag, attributes) or _attribute_targets(attributes, page_uri, page_exists)
+        if problem:
+            return problem
+    return None
+
+
+def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
+    """`{: onclick=… }` after a Markdown element sets HTML attributes (attr_list extension)."""
+    pairs = [(name.lower(), value.strip("\"'")) for name, value in ATTR_PAIR.findall(attributes)]
+    for name, _ in pairs:
+        if name.startswith("on"):
+            return f"attribut {name} interdit", SCRIPT_HINT
+        if name == "style":
+            return "attribut style interdit", "la mise en page vient du site : retirez-le"
+    return _attribute_targets(pairs, page_uri, page_exists)
+
+
+def _attribute_targets(attributes: list[tuple[str, str | None]], page_uri: str,
+                       page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
+    for name, value in attributes:
+        if name in ("href", "src") and value:
+            problem = target_problem(value, page_uri, page_exists, is_image=name == "src")
+            if problem:
+                return problem
+    return None

@@ -1,0 +1,89 @@
+"""What `mkdocs serve` may reuse from one rebuild to the next.
+
+A serve rebuild runs the whole build again; at a thousand cases, converting and laying out every
+page costs seconds, though one card changed. A generated page whose Markdown is the same as at
+the previous rebuild, while nothing else a page depends on changed (configuration, hand-written
+pages, templates, theme overrides, the list of files, the titles in the nav: the
+`fingerprint`), gives the same HTML: the site engine stores what it made of the page and takes
+it back instead of converting and laying it out again.
+
+This module lives in the engine package because MkDocs re-imports its hook files at every
+rebuild, while this package stays imported: the store survives from one rebuild to the next.
+It holds opaque payloads and imports nothing from the site engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
+
+@dataclass
+class Stored:
+    markdown: str
+    payload: Any
+
+
+@dataclass
+class RebuildStore:
+    """Pages of the previous rebuild, valid while the fingerprint stays the same."""
+
+    enabled: bool = False
+    fingerprint: str = ""
+    pages: dict[str, Stored] = field(default_factory=dict)
+
+    def start(self, fingerprint: str) -> None:
+        """A new rebuild begins; what it depends on besides each page's Markdown is `fingerprint`."""
+        if fingerprint != self.fingerprint:
+            self.pages.clear()
+        self.fingerprint = fingerprint
+
+    def reusable(self, uri: str, markdown: str) -> Any | None:
+        stored = self.pages.get(uri) if self.enabled else None
+        return stored.payload if stored is not None and stored.markdown == markdown else None
+
+    def store(self, uri: str, markdown: str, payload: Any) -> None:
+        if self.enabled:
+            self.pages[uri] = Stored(markdown, payload)
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory: the theme's templates are compiled again at every
+    rebuild otherwise (Jinja checks each one against its source before reusing it)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.compiled.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+THEME_BYTECODE = MemoryBytecodeCache()
+# The one store of the process (only `mkdocs serve` enables it: a single build never reuses).
+STORE = RebuildStore()
+
+
+def fingerprint(paths: Iterable[Path], texts: Iterable[str]) -> str:
+    """A digest of every file under `paths` (name, mtime, size) and of `texts`."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for root in paths:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            digest.update(f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+    for text in texts:
+        digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()

@@ -1,0 +1,153 @@
+"""Open data published by the build: every case in cas.json and cas.csv, the CSV valid per its Table Schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from frictionless import Resource, Schema
+from pydantic import BaseModel
+
+from recueil.labels import CASE_FIELD_TITLES
+from recueil.models import CaseCard
+from tests.conftest import ROOT
+
+CASES = sorted(ROOT.glob("cases/*.md"))
+RECOMMENDATIONS = sorted(ROOT.glob("recommendations/*.md"))
+
+
+def front_matter(path: Path) -> dict[str, Any]:
+    """A card's fields read straight from its file, independently of the engine."""
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def table_schema(site: Path) -> dict[str, Any]:
+    return json.loads((site / "donnees/cas.tableschema.json").read_text(encoding="utf-8"))
+
+
+def validate_csv(folder: Path, name: str, schema: dict[str, Any]) -> Any:
+    return Resource(path=name, basepath=str(folder), schema=Schema.from_descriptor(schema)).validate()
+
+
+def test_every_case_is_in_the_json_with_its_fields(real_site: Path) -> None:
+    data = json.loads((real_site / "donnees/cas.json").read_text(encoding="utf-8"))
+    by_slug = {case["slug"]: case for case in data["cases"]}
+    assert sorted(by_slug) == [path.stem for path in CASES] and data["count"] == len(CASES)
+    for path in CASES:
+        fields, exported = front_matter(path), by_slug[path.stem]
+        assert exported["title"] == fields["title"].strip()
+        assert exported["themes"] == fields["themes"]
+        assert exported["territory"]["name"] == fields["territory"]["name"]
+        assert exported["url"] == f"https://datacites.github.io/recueil/cas/{path.stem}/"
+        assert list(exported["sections"])[:3] == ["Contexte", "Action mise en œuvre", "Résultats et perspectives"]
+
+
+def test_every_case_is_a_row_of_the_csv(real_site: Path) -> None:
+    rows = {row["slug"]: row for row in read_csv(real_site / "donnees/cas.csv")}
+    assert sorted(rows) == [path.stem for path in CASES]
+    for path in CASES:
+        fields, row = front_matter(path), rows[path.stem]
+        assert row["themes"].split(";") == fields["themes"]
+        assert row["recommendations"].split(";") == fields["recommendations"]
+        population = fields["territory"].get("population")
+        assert row["territory_population"] == ("" if population is None else str(population))
+        assert row["last_verified"] == str(fields["last_verified"])
+        assert row["sources"].split(" | ")[0].startswith(fields["sources"][0]["title"].strip())
+
+
+def test_csv_validates_with_frictionless_against_its_table_schema(real_site: Path) -> None:
+    report = validate_csv(real_site / "donnees", "cas.csv", table_schema(real_site))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.tasks[0].stats["rows"] == len(CASES)
+
+
+def test_table_schema_constraints_catch_a_wrong_row(real_site: Path, tmp_path: Path) -> None:
+    """The schema is not a formality: an unknown theme, a text population, an empty id fail validation."""
+    rows = read_csv(real_site / "donnees/cas.csv")
+    rows[0]["themes"] = "mobilite;theme-inconnu"
+    rows[1]["territory_population"] = "beaucoup"
+    rows[2]["slug"] = ""
+    with (tmp_path / "cas.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = validate_csv(tmp_path, "cas.csv", table_schema(real_site))
+    errors = {(row, field, kind) for row, field, kind in report.flatten(["rowNumber", "fieldName", "type"])}
+    assert errors == {(2, "themes", "constraint-error"), (3, "territory_population", "type-error"),
+                      (4, "slug", "constraint-error"), (4, None, "primary-key")}
+
+
+def test_table_schema_documents_every_column_in_french(real_site: Path) -> None:
+    schema = table_schema(real_site)
+    header = next(csv.reader(io.StringIO((real_site / "donnees/cas.csv").read_text(encoding="utf-8"))))
+    assert [field["name"] for field in schema["fields"]] == header
+    for field in schema["fields"]:
+        assert field["title"] and field["description"].endswith("."), field["name"]
+    by_name = {field["name"]: field for field in schema["fields"]}
+    assert by_name["territory_population"]["title"] == "Population"
+    assert by_name["territory_population"]["description"] == CaseCard.model_fields["territory"].annotation.model_fields[
+        "population"].description
+    assert by_name["territory_population"]["type"] == "integer"
+    assert by_name["last_verified"]["type"] == "date"
+    assert "Plusieurs valeurs séparées par « ; »" in by_name["themes"]["description"]
+    for key in ("name", "title", "description", "homepage", "licenses", "version", "contributors", "primaryKey"):
+        assert schema[key], key
+
+
+def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    paths = []
+    for name, info in model.model_fields.items():
+        paths.append(prefix + name)
+        for candidate in (info.annotation, *getattr(info.annotation, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                paths += _field_paths(candidate, f"{prefix}{name}.")
+    return paths
+
+
+def test_every_field_of_the_models_has_a_french_label() -> None:
+    missing = [path for path in _field_paths(CaseCard) if path not in CASE_FIELD_TITLES]
+    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/labels.py: {missing}"
+    unknown = set(CASE_FIELD_TITLES) - set(_field_paths(CaseCard))
+    assert not unknown, f"labels of fields that no longer exist: {unknown}"
+
+
+def test_recommendations_json_lists_each_recommendation_and_its_cases(real_site: Path) -> None:
+    data = json.loads((real_site / "donnees/recommandations.json").read_text(encoding="utf-8"))
+    assert sorted(rec["slug"] for rec in data["recommendations"]) == [path.stem for path in RECOMMENDATIONS]
+    for rec in data["recommendations"]:
+        citing = sorted(path.stem for path in CASES if rec["slug"] in front_matter(path)["recommendations"])
+        assert sorted(rec["cases"]) == citing
+        assert rec["title"] and rec["axis"] in "ABCD" and rec["axis_label"]
+    assert [rec["number"] for rec in data["recommendations"]] == sorted(rec["number"] for rec in data["recommendations"])
+
+
+def test_data_page_lists_the_files_and_every_column(real_site: Path) -> None:
+    page = (real_site / "donnees/index.html").read_text(encoding="utf-8")
+    for name in ("cas.csv", "cas.json", "cas.tableschema.json", "recommandations.json"):
+        assert f'href="{name}"' in page
+    assert 'href="../flux.xml"' in page
+    for field in table_schema(real_site)["fields"]:
+        assert f"<code>{field['name']}</code>" in page
+
+
+@pytest.mark.parametrize("site_url", ["", "https://exemple.fr/recueil/"])
+def test_export_command_writes_the_same_files(tmp_path: Path, site_url: str) -> None:
+    command = [sys.executable, "-m", "recueil.cli", "--root", str(ROOT), "export", "--out", str(tmp_path)]
+    result = subprocess.run(command + (["--site-url", site_url] if site_url else []), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"5 fichiers écrits dans {tmp_path}"
+    rows = read_csv(tmp_path / "donnees/cas.csv")
+    assert len(rows) == len(CASES)
+    assert rows[0]["url"] == f"{site_url}cas/{rows[0]['slug']}/"
+    assert (tmp_path / "flux.xml").read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="utf-8"?>')

@@ -1,0 +1,106 @@
+"""`recueil links`: every web address of the cards and pages is tried; broken ones are reported where written.
+
+A small server on loopback plays the web: a page that exists, one that is gone, one that refuses
+HEAD, one that refuses robots.
+"""
+
+from __future__ import annotations
+
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from recueil.linking import load_bank
+from recueil.links import check_url, collect_links
+from recueil.project import Project
+from tests.helpers import mini_project
+from tests.test_feed import card
+
+
+class FakeWeb(http.server.BaseHTTPRequestHandler):
+    def _answer(self, with_body: bool) -> None:
+        status = {"/ok": 200, "/disparu": 404, "/robots-non": 403}.get(self.path, 200 if with_body else 405)
+        if self.path == "/sans-head" and with_body:
+            status = 200
+        self.send_response(status)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        if with_body:
+            self.wfile.write(b"ok")
+
+    def do_HEAD(self) -> None:  # noqa: N802 (http.server's API)
+        self._answer(False)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._answer(True)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def web() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeWeb)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def project_with_links(tmp_path: Path, web: str) -> Path:
+    text = card("Liens : une fiche", "Liens", "2026-01-01").replace(
+        "  - title: Une source\n", f"  - title: Une source\n    url: {web}/disparu\n").replace(
+        "## Action mise en œuvre\n\nTexte.", f"## Action mise en œuvre\n\nVoir [la page]({web}/ok) et <{web}/sans-head>.")
+    project = mini_project(tmp_path, {"liens.md": text})
+    # Only loopback addresses in this project: the mini fixture's example.org links are taken out.
+    for path in [*project.glob("cases/*.md"), *project.glob("recommendations/*.md")]:
+        path.write_text(re.sub(r"\n *url: https://example\.org/\S*", "", path.read_text(encoding="utf-8")),
+                        encoding="utf-8")
+    (project / "docs" / "index.md").write_text(f"# Accueil\n\nUn [partenaire]({web}/robots-non).\n", encoding="utf-8")
+    return project
+
+
+def test_links_are_collected_with_their_place(tmp_path: Path, web: str) -> None:
+    project = project_with_links(tmp_path, web)
+    places = collect_links(load_bank(Project(project)), Project(project))
+    lines = (project / "cases" / "liens.md").read_text(encoding="utf-8").split("\n")
+    source = places[f"{web}/disparu"]
+    assert [(p.path, lines[p.line - 1].strip()) for p in source] == [("cases/liens.md", f"url: {web}/disparu")]
+    assert [(p.path, p.line) for p in places[f"{web}/ok"]] == [("cases/liens.md", lines.index(
+        f"Voir [la page]({web}/ok) et <{web}/sans-head>.") + 1)]
+    assert f"{web}/sans-head" in places
+    assert [(p.path, p.line) for p in places[f"{web}/robots-non"]] == [("docs/index.md", 3)]
+
+
+def test_each_answer_is_classified(web: str) -> None:
+    assert check_url(f"{web}/ok").ok
+    assert check_url(f"{web}/sans-head").ok  # HEAD refused, GET answers
+    gone = check_url(f"{web}/disparu")
+    assert gone.broken and gone.status == 404
+    refused = check_url(f"{web}/robots-non")
+    assert refused.doubtful and not refused.broken
+    unreachable = check_url("http://127.0.0.1:9/", timeout=5)
+    assert unreachable.broken and unreachable.status is None and unreachable.reason.startswith("injoignable")
+
+
+def test_links_command_reports_broken_links_and_fails(tmp_path: Path, web: str) -> None:
+    project = project_with_links(tmp_path, web)
+    report = tmp_path / "liens.md"
+    result = subprocess.run([sys.executable, "-m", "recueil.cli", "--root", str(project), "links", "--github",
+                             "--report", str(report), "--timeout", "5"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate((project / "cases/liens.md").read_text(encoding="utf-8").split("\n"), 1)
+                if "/disparu" in text)
+    assert result.stdout.splitlines() == [
+        f"::error file=cases/liens.md,line={line}::lien cassé : {web}/disparu (404 Not Found)",
+        f"::warning file=docs/index.md,line=3::lien à vérifier à la main : {web}/robots-non (403 Forbidden)",
+    ]
+    assert "4 adresses vérifiées : 1 cassée(s)." in result.stderr
+    text = report.read_text(encoding="utf-8")
+    assert f"| <{web}/disparu> | 404 Not Found | `cases/liens.md:{line}` |" in text
+    assert "4 adresses vérifiées : 1 cassée(s), 1 à vérifier à la main." in text

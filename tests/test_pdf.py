@@ -1,0 +1,370 @@
+"""The printed guide, checked by reading the PDF it writes (pypdf): outline, text, page numbers, fonts.
+
+The guide is rendered once per session (it takes seconds); every test reads that one file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from recueil.cli import main as recueil_main
+from recueil.linking import Bank, load_bank
+from recueil.pdf import (
+    GUIDE_PDF,
+    Selection,
+    SelectionError,
+    info_for,
+    pdf_setting,
+    select_cases,
+    site_settings,
+    write_pdf,
+)
+from recueil.project import Project
+from tests.helpers import ROOT, mini_project
+
+PROJECT = Project(ROOT)
+SELECTED_THEME = "mobilite"
+SELECTED_SIZE = "metropole"
+
+
+@dataclass
+class Outline:
+    title: str
+    page: int  # 1-based
+    level: int
+
+
+@dataclass
+class Printed:
+    path: Path
+    reader: PdfReader
+    texts: list[str]  # text of each page, page 1 first
+
+    @property
+    def outline(self) -> list[Outline]:
+        return list(_walk(self.reader, self.reader.outline, 1))
+
+    def page_of(self, title: str) -> int:
+        return next(entry.page for entry in self.outline if entry.title == title)
+
+
+def _walk(reader: PdfReader, items: list, level: int) -> Iterator[Outline]:
+    for item in items:
+        if isinstance(item, list):
+            yield from _walk(reader, item, level + 1)
+        else:
+            assert isinstance(item, Destination)
+            yield Outline(item.title, reader.get_destination_page_number(item) + 1, level)
+
+
+def _read(path: Path) -> Printed:
+    reader = PdfReader(path)
+    return Printed(path, reader, [page.extract_text() for page in reader.pages])
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: line wraps and spaces do not matter when looking for a title."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank(PROJECT)
+
+
+@pytest.fixture(scope="session")
+def guide(tmp_path_factory: pytest.TempPathFactory, bank: Bank) -> Printed:
+    target = tmp_path_factory.mktemp("pdf") / GUIDE_PDF
+    write_pdf(bank, PROJECT, target, info_for(site_settings(PROJECT), PROJECT), reuse=False)
+    return _read(target)
+
+
+@pytest.fixture(scope="session")
+def selection(tmp_path_factory: pytest.TempPathFactory) -> Printed:
+    """A dossier printed by the command line: one theme and one city size."""
+    target = tmp_path_factory.mktemp("pdf") / "selection.pdf"
+    code = recueil_main(["--root", str(ROOT), "pdf", "--out", str(target), "--theme", SELECTED_THEME,
+                         "--taille", SELECTED_SIZE])
+    assert code == 0
+    return _read(target)
+
+
+# --- The whole guide ---------------------------------------------------------------------------------
+
+def test_bookmarks_hold_every_axis_and_recommendation_in_order(guide: Printed, bank: Bank) -> None:
+    outline = guide.outline
+    axes = [entry.title for entry in outline if entry.level == 1 and entry.title.startswith("Axe ")]
+    assert axes == [f"Axe {axis.id} : {axis.label}" for axis in bank.taxonomy.axes]
+    recommendations = [entry.title for entry in outline if re.match(r"\d+\. ", entry.title) and entry.level == 2]
+    assert recommendations == [f"{rec.meta.number}. {rec.meta.title}" for rec in bank.recommendations]
+    assert len(recommendations) == 9
+
+
+def test_each_recommendation_starts_its_page_under_its_axis(guide: Printed, bank: Bank) -> None:
+    for rec in bank.recommendations:
+        page = guide.page_of(f"{rec.meta.number}. {rec.meta.title}")
+        axis_page = guide.page_of(f"Axe {rec.meta.axis} : {bank.taxonomy.term('axes', rec.meta.axis).label}")
+        assert page > axis_page
+        kicker = squash(f"Recommandation {rec.meta.number} · axe {rec.meta.axis}").casefold()
+        assert kicker in squash(guide.texts[page - 1]).casefold()
+        assert squash(rec.meta.title) in squash(guide.texts[page - 1])
+
+
+def test_every_case_title_is_printed_with_a_bookmark(guide: Printed, bank: Bank) -> None:
+    text = squash("".join(guide.texts))
+    missing = [case.meta.title for case in bank.cases if squash(case.meta.title) not in text]
+    assert missing == []
+    case_marks = {entry.title for entry in guide.outline if entry.level == 3}
+    assert case_marks == {case.meta.title for case in bank.cases}
+
+
+def test_cases_follow_the_recommendations_they_illustrate(guide: Printed, bank: Bank) -> None:
+    rec = max(bank.recommendations, key=lambda rec: len(rec.cases))
+    start = guide.page_of(f"{rec.meta.number}. {rec.meta.title}")
+    following = [entry.page for entry in guide.outline if entry.page > start and entry.level <= 2]
+    end = min(following) if following else len(guide.texts)
+    pages = squash("".join(guide.texts[start - 1:end - 1]))
+    assert squash("Expériences qui l'illustrent") in pages
+    assert all(squash(case.meta.title) in pages for case in rec.cases)
+
+
+def _toc_pages(guide: Printed) -> range:
+    """Pages from the 'Sommaire' title to the page before the first part."""
+    outline = guide.outline
+    start = guide.page_of("Sommaire")
+    end = min(entry.page for entry in outline if entry.page > start)
+    return range(start, end)
+
+
+def _toc_numbers(guide: Printed, pages: range) -> list[int]:
+    """The page numbers the table of contents prints: lines with words that end with a number
+    (a line that is only a number is the page's own folio)."""
+    lines = [line.strip() for page in pages for line in guide.texts[page - 1].splitlines()]
+    return [int(match.group(1)) for line in lines
+            if re.search(r"[^\W\d]", line) and (match := re.search(r"(\d+)$", line))]
+
+
+def test_table_of_contents_numbers_are_the_pages_where_the_titles_are(guide: Printed) -> None:
+    numbers = _toc_numbers(guide, _toc_pages(guide))
+    # The table of contents lists the outline down to recommendations and themes (cases are level 3).
+    entries = [entry for entry in guide.outline if entry.level <= 2 and entry.title != "Sommaire"]
+    assert len(numbers) == len(entries), (numbers, [entry.title for entry in entries])
+    for entry, number in zip(entries, numbers, strict=True):
+        assert number == entry.page, entry.title
+        heading = re.sub(r"^\d+\. |^Axe \w+ : ", "", entry.title)
+        assert squash(heading) in squash(guide.texts[number - 1]), (entry.title, number)
+
+
+def test_table_of_contents_entries_are_links_to_those_pages(guide: Printed) -> None:
+    destinations = guide.reader.named_destinations
+    linked: list[int] = []
+    for page in _toc_pages(guide):
+        names: list[str] = []
+        for annotation in guide.reader.pages[page - 1].get("/Annots", []):
+            name = annotation.get_object().get("/Dest")
+            if isinstance(name, str) and name not in names:
+                names.append(name)
+        linked += [guide.reader.get_destination_page_number(destinations[name]) + 1 for name in names]
+    assert linked and linked == _toc_numbers(guide, _toc_pages(guide))
+
+
+def test_running_heads_name_the_current_recommendation(guide: Printed, bank: Bank) -> None:
+    rec = bank.recommendations[0]
+    page = guide.page_of(f"{rec.meta.number}. {rec.meta.title}")
+    following = guide.texts[page].splitlines()  # the page after the recommendation's first: no title on it
+    axis = f"Axe {rec.meta.axis} : {bank.taxonomy.term('axes', rec.meta.axis).label}"
+    assert any(axis in line and line.endswith(f"Recommandation {rec.meta.number}") for line in following), following
+    assert str(page + 1) in following, "page number"
+
+
+def test_annex_and_indexes_are_in_the_outline(guide: Printed, bank: Bank) -> None:
+    titles = [entry.title for entry in guide.outline if entry.level == 1]
+    for title in ("Sommaire", "Annexe : les fiches expérience", "Index par taille de collectivité",
+                  "Index par territoire"):
+        assert title in titles
+    themes = {entry.title for entry in guide.outline if entry.level == 2 and not re.match(r"\d+\. ", entry.title)}
+    assert themes == {bank.taxonomy.term("themes", theme).label for theme in bank.cases_by_theme}
+    territories = squash("".join(guide.texts[guide.page_of("Index par territoire") - 1:]))
+    assert all(squash(case.meta.territory.name) in territories for case in bank.cases)
+
+
+def test_external_links_are_printed_as_addresses(guide: Printed, bank: Bank) -> None:
+    text = squash("".join(guide.texts))
+    urls = {source.url for case in bank.cases for source in case.meta.sources if source.url}
+    assert urls and all(squash(f"({url})") in text for url in urls)
+
+
+def test_text_is_hyphenated_in_french(guide: Printed) -> None:
+    text = "\n".join(guide.texts)
+    assert len(re.findall(r"[a-zàâçéèêëîïôûù]-\n[a-zàâçéèêëîïôûù]", text)) > 20
+
+
+def test_fonts_are_the_shipped_ones_and_embedded(guide: Printed) -> None:
+    fonts: dict[str, object] = {}
+    for page in guide.reader.pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            fonts[font["/BaseFont"]] = font
+    assert fonts
+    for name, font in fonts.items():
+        assert "Recueil-" in name, f"{name}: a fallback font, a glyph is missing from the shipped fonts"
+        descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, f"{name} is not embedded"
+    assert {"Serif", "Sans"} <= {kind for name in fonts for kind in ("Serif", "Sans") if f"Recueil-{kind}" in name}
+
+
+def test_metadata_title_language_and_tags(guide: Printed) -> None:
+    assert guide.reader.metadata is not None
+    assert guide.reader.metadata.title == "Guide pour l'action DataCités"
+    assert guide.reader.metadata.author == "Recueil DataCités"
+    root = guide.reader.trailer["/Root"]
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+
+def test_cover_gives_title_publisher_date_and_version(guide: Printed) -> None:
+    cover = guide.texts[0]
+    for words in ("Guide pour l'action DataCités", "Éditeur", "Recueil DataCités", "Date", "Version"):
+        assert words in cover
+    assert re.search(r"\d{1,2}(er)? \w+ 20\d\d", cover)
+
+
+# --- Selections --------------------------------------------------------------------------------------
+
+def test_selection_holds_only_the_matching_cases(selection: Printed, bank: Bank) -> None:
+    chosen = select_cases(bank, themes=[SELECTED_THEME], strata=[SELECTED_SIZE])
+    assert 0 < len(chosen) < len(bank.cases)
+    text = squash("".join(selection.texts))
+    assert all(squash(case.meta.title) in text for case in chosen)
+    others = [case.meta.title for case in bank.cases if case not in chosen]
+    assert [title for title in others if squash(title) in text] == []
+    assert {entry.title for entry in selection.outline if entry.level == 3} == {case.meta.title for case in chosen}
+
+
+def test_selection_keeps_the_recommendations_of_its_cases(selection: Printed, bank: Bank) -> None:
+    chosen = select_cases(bank, themes=[SELECTED_THEME], strata=[SELECTED_SIZE])
+    expected = sorted({rec.meta.number for case in chosen for rec in bank.recommendations_of(case)})
+    printed = sorted(int(entry.title.split(".")[0]) for entry in selection.outline
+                     if entry.level == 2 and re.match(r"\d+\. ", entry.title))
+    assert printed == expected
+    assert "sélection" in (selection.reader.metadata.title or "")
+    assert SELECTED_THEME and "Thème : Mobilité" in selection.texts[0]
+
+
+def test_select_cases_combines_facets(bank: Bank) -> None:
+    by_theme = select_cases(bank, themes=[SELECTED_THEME])
+    by_both = select_cases(bank, themes=[SELECTED_THEME], strata=[SELECTED_SIZE])
+    assert set(map(id, by_both)) <= set(map(id, by_theme))
+    assert all(case.stratum.id == SELECTED_SIZE for case in by_both)
+    axis_b = select_cases(bank, axis="B")
+    assert axis_b and all(any(bank.recommendation_by_slug[r].meta.axis == "B" for r in case.meta.recommendations)
+                          for case in axis_b)
+    with pytest.raises(SelectionError, match="vouliez-vous dire 'mobilite'"):
+        select_cases(bank, themes=["mobilit"])
+
+
+def test_cli_refuses_an_unknown_id_and_an_empty_selection(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert recueil_main(["--root", str(ROOT), "pdf", "--out", str(tmp_path / "x.pdf"), "--taille", "metropol"]) == 2
+    assert "--taille metropol : identifiant inconnu (vouliez-vous dire 'metropole' ?)" in capsys.readouterr().err
+    assert recueil_main(["--root", str(ROOT), "pdf", "--out", str(tmp_path / "x.pdf"), "--theme", "mobilite",
+                         "--taille", "village", "--programme", "france-urbaine-2019"]) == 1
+    assert "aucune fiche ne correspond" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+# --- The site build ----------------------------------------------------------------------------------
+
+def test_site_build_writes_the_pdf_and_reuses_it_for_unchanged_cards(tmp_path: Path) -> None:
+    project_dir = mini_project(tmp_path / "mini")
+    project = Project(project_dir)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("RECUEIL_PDF", None)
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", str(project_dir / "mkdocs.yml")]
+    result = subprocess.run([*command, "-d", str(tmp_path / "site")], cwd=project_dir, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    printed = _read(tmp_path / "site" / GUIDE_PDF)
+    bank = load_bank(project)
+    assert all(squash(case.meta.title) in squash("".join(printed.texts)) for case in bank.cases)
+
+    info = info_for(site_settings(project), project)
+    first = write_pdf(bank, project, tmp_path / "a.pdf", info)
+    again = write_pdf(bank, project, tmp_path / "b.pdf", info)
+    assert again.reused and (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
+    card = next(project.cases.glob("*.md"))
+    card.write_text(card.read_text(encoding="utf-8").replace("## Contexte", "## Contexte\n\nUne phrase de plus."),
+                    encoding="utf-8")
+    changed = write_pdf(load_bank(project), project, tmp_path / "c.pdf", info)
+    assert not changed.reused and first.pages >= 1
+
+
+def test_site_build_without_pdf_when_turned_off(real_site: Path) -> None:
+    assert (real_site / "index.html").exists()
+    assert not (real_site / GUIDE_PDF).exists()  # the shared fixture builds with RECUEIL_PDF=0
+
+
+@pytest.mark.parametrize(("value", "expected"), [("0", False), ("off", False), ("1", True), ("oui", True),
+                                                 ("", None), ("peut-être", None)])
+def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
+    assert pdf_setting({"RECUEIL_PDF": value}) is expected
+
+
+def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
+    """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
+    from recueil.pdf import BookletInfo, booklet_html
+
+    hostile = (MINI_CASE_EXTRA
+               .replace("## Contexte\n", '## Contexte\n\n<img src="http://127.0.0.1:9/x.png">'
+                        '<h1 class="part-title" data-running="Pirate">Pirate</h1>\n'))
+    project = Project(mini_project(tmp_path / "mini", {"hostile.md": hostile}))
+    html = booklet_html(load_bank(project), project, BookletInfo())
+    assert "<img" not in html and "127.0.0.1:9" not in html
+    assert 'class="part-title" data-running="Pirate"' not in html
+    assert Selection().is_everything
+
+
+MINI_CASE_EXTRA = """---
+title: "Hostile : une fiche qui essaie d'injecter du balisage"
+summary: Une fiche de test.
+territory:
+  name: Hostile
+  kind: commune
+  population: 1200
+  population_year: 2021
+themes: [mobilite]
+recommendations: [observer]
+status: en-cours
+year: 2022
+sources:
+  - title: Une source
+    url: https://example.org/
+last_verified: 2026-01-15
+---
+
+## Contexte
+
+Texte.
+
+## Action mise en œuvre
+
+Texte.
+
+## Résultats et perspectives
+
+Texte.
+
+## En savoir plus
+
+- [Exemple](https://example.org/)
+"""
