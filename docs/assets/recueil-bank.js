@@ -151,7 +151,7 @@
     facets.forEach(function (facet, k) { showCounts(facet, intersect(sets, k)); });
     limit = pageSize;
     render();
-    writeUrl();
+    scheduleUrl();
   }
 
   function render() {
@@ -275,7 +275,17 @@
     select.value = known ? value : "";
   }
 
+  /* The URL follows a little after the screen: history calls can block for several milliseconds
+     on a busy machine, and a burst of clicks makes one entry. Leaving the page writes at once. */
+  var urlTimer = 0;
+
+  function scheduleUrl() {
+    clearTimeout(urlTimer);
+    urlTimer = setTimeout(writeUrl, 100);
+  }
+
   function writeUrl() {
+    clearTimeout(urlTimer);
     var parts = [];
     facets.forEach(function (facet) {
       var ids = facet.values.filter(function (v) { return v.input.checked; }).map(function (v) { return encodeURIComponent(v.id); });
@@ -318,7 +328,7 @@
   sortSelect.addEventListener("change", function () {
     sortCards(sortSelect.value);
     render();
-    writeUrl();
+    scheduleUrl();
   });
   resetButton.addEventListener("click", function () {
     facets.forEach(function (facet) { facet.values.forEach(function (value) { value.input.checked = false; }); });
@@ -328,6 +338,7 @@
   });
   more.addEventListener("click", showMore);
   window.addEventListener("popstate", function () { readUrl(); update(); });
+  window.addEventListener("pagehide", writeUrl);
   // Paper gets every matching case, not only the first page.
   window.addEventListener("beforeprint", function () { printing = true; render(); });
   window.addEventListener("afterprint", function () { printing = false; render(); });

@@ -14,7 +14,10 @@
   if (!list || !anchor) return;
   var base = window.__md_scope instanceof URL ? window.__md_scope : new URL("../", location.href);
 
+  /* The whole selection in display order: recueil-bank.js knows it (its list holds only the first
+     page of cards); without it, the cards the page shows. */
   function shownSlugs() {
+    if (typeof bank.recueilSelection === "function") return bank.recueilSelection();
     return Array.prototype.filter.call(list.querySelectorAll("li[data-slug]"), function (card) {
       return !card.hidden;
     }).map(function (card) { return card.getAttribute("data-slug"); });

@@ -5,10 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import yaml
 from frictionless import Resource, Schema
 from playwright.sync_api import Page, expect
+
+from tests.conftest import ROOT
+
+
+def cases_where(test: Callable[[dict[str, Any]], bool]) -> set[str]:
+    """Slugs of the cases whose card file's fields pass `test`: computed from the files, not from the page."""
+    found = set()
+    for path in ROOT.glob("cases/*.md"):
+        fields = yaml.safe_load(path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
+        if test(fields):
+            found.add(path.stem)
+    return found
 
 
 def shown_slugs(page: Page) -> list[str]:
@@ -27,15 +42,17 @@ def test_csv_of_the_selection_has_the_rows_shown_and_validates(page: Page, site_
                                                                tmp_path: Path) -> None:
     page.goto(site_url + "cas/?theme=mobilite")
     expect(page.locator(".recueil-export")).to_be_visible()
-    slugs = shown_slugs(page)
+    shown = shown_slugs(page)
     full = list(csv.DictReader(io.StringIO((real_site / "donnees/cas.csv").read_text(encoding="utf-8"))))
-    assert 0 < len(slugs) < len(full)
+    expected = cases_where(lambda fields: "mobilite" in fields["themes"])
+    assert 0 < len(expected) < len(full)
     text = download(page, "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [row["slug"] for row in rows] == slugs
-    assert all("mobilite" in row["themes"].split(";") for row in rows)
-    assert rows[0] == next(row for row in full if row["slug"] == slugs[0])
-    expect(page.locator(".recueil-export__status")).to_have_text(f"{len(slugs)} expérience(s) téléchargée(s) en CSV.")
+    slugs = [row["slug"] for row in rows]
+    assert set(slugs) == expected and len(slugs) == len(expected)
+    assert slugs[:len(shown)] == shown  # in the order of the page
+    assert rows[0] == next(row for row in full if row["slug"] == slugs[0])  # the published row, unchanged
+    expect(page.locator(".recueil-export__status")).to_have_text(f"{len(expected)} expérience(s) téléchargée(s) en CSV.")
     (tmp_path / "selection.csv").write_text(text, encoding="utf-8")
     schema = Schema.from_descriptor(json.loads((real_site / "donnees/cas.tableschema.json").read_text(encoding="utf-8")))
     report = Resource(path="selection.csv", basepath=str(tmp_path), schema=schema).validate()
@@ -45,8 +62,12 @@ def test_csv_of_the_selection_has_the_rows_shown_and_validates(page: Page, site_
 def test_json_of_the_selection_follows_filters_and_order(page: Page, site_url: str) -> None:
     page.goto(site_url + "cas/?taille=metropole&tri=population-desc")
     expect(page.locator(".recueil-export")).to_be_visible()
-    slugs = shown_slugs(page)
+    shown = shown_slugs(page)
     data = json.loads(download(page, "json"))
-    assert [case["slug"] for case in data["cases"]] == slugs
-    assert data["count"] == len(slugs) and all(case["stratum"] == "metropole" for case in data["cases"])
+    slugs = [case["slug"] for case in data["cases"]]
+    expected = cases_where(lambda fields: (fields["territory"].get("population") or 0) >= 500_000)
+    assert set(slugs) == expected and data["count"] == len(expected)
+    assert slugs[:len(shown)] == shown
+    populations = [case["territory"]["population"] for case in data["cases"]]
+    assert populations == sorted(populations, reverse=True)
     assert "taille=metropole" in data["selection"]

@@ -1,0 +1,179 @@
+"""What keeps the build linear and `mkdocs serve` quick: bounded related cases, cards parsed once,
+pages rendered again only when their inputs change, and a serve rebuild that reuses pages yet
+gives the very site a clean build gives. Times are measured by benchmarks/bench_build.py."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import recueil.linking as linking
+from benchmarks.synthetic import write_synthetic_cases
+from recueil.linking import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
+from recueil.pages import PageMaker, page_url, relative_url, yaml_scalar
+from recueil.project import Project
+from recueil.rebuild import STORE
+from tests.conftest import copy_project
+from tests.helpers import mini_project
+
+
+def _score(case: Case, other: Case) -> int:
+    """The related-cases score as documented, computed the plain way."""
+    mine, theirs = case.meta, other.meta
+    score = 2 * len(set(mine.recommendations) & set(theirs.recommendations))
+    score += sum(3 if theme == mine.themes[0] else 1 for theme in set(mine.themes) & set(theirs.themes))
+    return score + 1 if score and case.stratum.id == other.stratum.id else score
+
+
+def _brute_force_related(bank: Bank, case: Case) -> list[str]:
+    scored = sorted((-_score(case, other), other.slug) for other in bank.cases if other is not case)
+    return [slug for score, slug in scored[:4] if score < 0]
+
+
+def _touch(path: Path, text: str) -> None:
+    """Write and move the mtime forward: two writes within a clock tick must still look different."""
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 1_000_000_000, before + 1_000_000_000))
+
+
+@pytest.fixture(scope="module")
+def large_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The real site plus 400 synthetic cases: groups too large to be scored whole."""
+    root = copy_project(tmp_path_factory.mktemp("large"))
+    write_synthetic_cases(root / "cases", 400, seed=7)
+    return Project(root)
+
+
+def test_related_cases_are_the_exact_ranking_on_a_small_bank(tmp_path):
+    bank = load_bank(Project(copy_project(tmp_path)))
+    for case in bank.cases:
+        assert [other.slug for other in bank.related(case)] == _brute_force_related(bank, case)
+
+
+def test_related_cases_read_a_bounded_number_of_cases_in_a_large_bank(large_project, monkeypatch):
+    bank = load_bank(large_project)
+    calls: list[int] = []
+    counting = linking._related_score
+    monkeypatch.setattr(linking, "_related_score", lambda mine, other: calls.append(1) or counting(mine, other))
+    windowed = 0
+    for case in bank.cases:
+        calls.clear()
+        related = bank.related(case)
+        keys = linking._group_keys(case, main_only=True)
+        windowed += sum(len(bank._related_groups[key]) for key in keys) > RELATED_EXACT_LIMIT
+        assert len(calls) <= max(RELATED_EXACT_LIMIT, len(keys) * (RELATED_WINDOW + 1)), case.slug
+        assert len(related) == 4 and case not in related
+        scores = [_score(case, other) for other in related]
+        assert scores == sorted(scores, reverse=True) and min(scores) > 0
+    assert windowed > len(bank.cases) // 2, "the bank is too small to test the windows"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["cas", "themes", "guide", "a", "index"]), max_size=3),
+       st.lists(st.sampled_from(["cas", "themes", "guide", "b", "index"]), max_size=3),
+       st.booleans())
+def test_relative_links_are_those_of_posixpath(target_dirs, start_dirs, to_page):
+    target = "/".join([*target_dirs, "page.md" if to_page else "style.css"])
+    start = "/".join([*start_dirs, "x.md"])
+    there = page_url(target) if to_page else target
+    expected = posixpath.relpath(there or ".", page_url(start) or ".")
+    expected = expected + "/" if to_page and expected != "." else ("./" if expected == "." else expected)
+    assert relative_url(target, start) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_front_matter_strings_read_back_unchanged(text):
+    assert yaml.safe_load(f"title: {yaml_scalar(text)}\n") == {"title": text}
+
+
+def test_a_card_is_parsed_again_only_when_its_file_changes(tmp_path):
+    project = Project(mini_project(tmp_path))
+    first, second = load_bank(project), load_bank(project)
+    assert all(a.card is b.card for a, b in zip(first.cases, second.cases, strict=True))
+    card = project.cases / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
+    third = {case.slug: case.card for case in load_bank(project).cases}
+    assert "Un portail ouvert." in third["niort-portail"].body
+    assert third["niort-portail"] is not second.case_by_slug["niort-portail"].card
+    assert third["lyon-mobilite"] is second.case_by_slug["lyon-mobilite"].card
+
+
+def test_a_broken_card_is_reported_at_every_load(tmp_path):
+    project = Project(mini_project(tmp_path))
+    card = project.cases / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("status: ", "status: inconnu-", 1))
+    for _ in range(2):
+        with pytest.raises(linking.CardErrors, match="niort-portail.md"):
+            load_bank(project)
+
+
+def test_pages_are_rendered_again_only_when_their_inputs_change(tmp_path):
+    project = Project(mini_project(tmp_path))
+    before = {page.src_uri: page for page in PageMaker(load_bank(project), project).pages()}
+    again = {page.src_uri: page for page in PageMaker(load_bank(project), project).pages()}
+    assert all(again[uri] is page for uri, page in before.items())
+
+    card = project.cases / "niort-portail.md"
+    text = card.read_text(encoding="utf-8")
+    _touch(card, text.replace("Un portail.", "Un portail ouvert."))
+    body_edit = {page.src_uri: page for page in PageMaker(load_bank(project), project).pages()}
+    changed = {uri for uri, page in body_edit.items() if page is not before[uri]}
+    assert changed == {"cas/niort-portail.md"}, "a text edit changes its own page only"
+    assert "Un portail ouvert." in body_edit["cas/niort-portail.md"].content
+
+    _touch(card, text.replace("title: \"Niort : un portail", "title: \"Niort : un nouveau portail", 1))
+    title_edit = {page.src_uri: page for page in PageMaker(load_bank(project), project).pages()}
+    assert "Niort : un nouveau portail" in title_edit["cas/index.md"].content
+    assert "Niort : un nouveau portail" in title_edit["cas/village-fontaines.md"].content  # listed as related
+    untouched = [uri for uri, page in before.items() if "Niort" not in page.content]
+    assert untouched and all(title_edit[uri].content == before[uri].content for uri in untouched)
+
+
+def _build(project: Path, site: Path, command: str) -> Path:
+    """Build in this process as `mkdocs serve` does (`command="serve"` lets pages be reused)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command=command, dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/")
+    return site
+
+
+@pytest.fixture
+def serve_store():
+    STORE.pages.clear()
+    yield STORE
+    STORE.enabled, STORE.fingerprint = False, ""
+    STORE.pages.clear()
+
+
+def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_path, monkeypatch, serve_store):
+    monkeypatch.setenv("RECUEIL_PDF", "0")
+    project = mini_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served, "serve")
+    card = project / "cases" / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
+    _build(project, served, "serve")
+    hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_hooks.py"))
+    reused = set(hooks._state["reused"])
+    assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
+    assert "cas/niort-portail.md" not in reused
+
+    clean = _build(project, tmp_path / "clean", "build")
+    served_files = sorted(path.relative_to(served) for path in served.rglob("*") if path.is_file())
+    clean_files = sorted(path.relative_to(clean) for path in clean.rglob("*") if path.is_file())
+    assert served_files == clean_files
+    different = [path for path in served_files if (served / path).read_bytes() != (clean / path).read_bytes()]
+    assert different == []
+    assert "Un portail ouvert." in (served / "cas" / "niort-portail" / "index.html").read_text(encoding="utf-8")
