@@ -28,6 +28,7 @@ from recueil.linking import Bank, load_bank
 from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recommendation_nav
 from recueil.pdf import GUIDE_PDF, info_for, pdf_setting, site_settings, write_pdf
 from recueil.problems import CardErrors
+from recueil.taxonomy import TaxonomyError
 from recueil.project import Project
 from recueil.rebuild import STORE, THEME_BYTECODE, fingerprint
 from recueil.sanitize import clean_html
@@ -40,7 +41,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = Project(Path(config.config_file_path).parent)
     try:
         bank = load_bank(project)
-    except CardErrors as failure:
+    except (CardErrors, TaxonomyError) as failure:
         raise PluginError(str(failure)) from None
     for warning in bank.warnings:
         log.warning(str(warning))

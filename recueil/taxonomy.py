@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,14 +89,22 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(f"{path}: vocabulaire(s) manquant(s) : {', '.join(missing)}")
     try:
         lists = {name: tuple(_terms(name, data[name])) for name in VOCABULARIES}
-    except (TypeError, KeyError) as error:
+    except (TypeError, KeyError, AttributeError) as error:
         raise TaxonomyError(f"{path}: entrée invalide ({error})") from None
+    for name, terms in lists.items():
+        for term in terms:
+            if MARKUP.search(f"{term.id} {term.label} {term.short}"):
+                raise TaxonomyError(f"{path}: {name} '{term.id}' : balise ou entité HTML interdite dans l'identifiant "
+                                    "ou le libellé (ils vont dans les titres et le menu) : écrivez le texte seul")
     return Taxonomy(**lists)  # type: ignore[arg-type]
 
 
 def _terms(name: str, entries: list[dict[str, object]]) -> list[Term]:
     kind = Stratum if name == "strata" else Term
     return [kind(**{k: v for k, v in entry.items()}) for entry in entries]  # type: ignore[arg-type]
+
+
+MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
 
 
 class TaxonomyError(Exception):

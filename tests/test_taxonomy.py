@@ -29,3 +29,23 @@ def test_broken_vocabulary_file_is_reported_plainly(tmp_path):
     broken.write_text("themes: []\n", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="vocabulaire\\(s\\) manquant\\(s\\) : axes, strata"):
         load_taxonomy(broken)
+
+
+def test_markup_in_a_vocabulary_label_is_refused(tmp_path):
+    text = (ROOT / "taxonomies.yml").read_text(encoding="utf-8").replace("label: Mobilité", "label: <b>Mobilité</b>")
+    broken = tmp_path / "taxonomies.yml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="themes 'mobilite' : balise ou entité HTML interdite"):
+        load_taxonomy(broken)
+
+
+def test_broken_vocabulary_fails_the_build_without_traceback(tmp_path):
+    from tests.conftest import build_site
+    from tests.helpers import mini_project
+
+    project = mini_project(tmp_path / "p")
+    (project / "taxonomies.yml").write_text("themes: [\n", encoding="utf-8")
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert "lecture impossible du fichier de vocabulaires" in result.stderr
+    assert "Traceback" not in result.stderr
