@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
+import tempfile
+import threading
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -18,7 +21,7 @@ from typing import Any
 import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from recueil.export import site_files
@@ -28,10 +31,10 @@ from recueil.linking import Bank, load_bank
 from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recommendation_nav
 from recueil.pdf import GUIDE_PDF, info_for, pdf_setting, site_settings, write_pdf
 from recueil.problems import CardErrors
-from recueil.taxonomy import TaxonomyError
 from recueil.project import Project
 from recueil.rebuild import STORE, THEME_BYTECODE, fingerprint
 from recueil.sanitize import clean_html
+from recueil.taxonomy import TaxonomyError
 
 log = logging.getLogger("mkdocs.hooks.recueil")
 _state: dict[str, Any] = {}
@@ -53,6 +56,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     card_pages: set[str] = set()
     generated = _state["generated"] = set()
+    _state["nav_uris"] = set(_uris_in(config.nav))
     for page in PageMaker(_bank(), _state["project"]).pages():
         files.append(_generated_file(page, config))
         generated.add(page.src_uri)
@@ -103,11 +107,14 @@ def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) ->
 
 def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
     """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...)."""
+    if page.file.src_uri in _state.get("reused", {}):
+        return markdown
     try:
         markdown = expand_markers(markdown, _bank(), _state["project"], page.file.src_uri, f"docs/{page.file.src_uri}")
     except MarkerError as error:
         raise PluginError(str(error)) from None
-    return _reuse_or_convert(markdown, page, config)
+    _note_for_next_rebuild(markdown, page)
+    return markdown
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -141,12 +148,15 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
 # HTML of the previous rebuild. Only `mkdocs serve` turns this on; `mkdocs build` never reuses.
 
 REUSED_TEMPLATE = "recueil-reused-page.html"
+MARKER = "<!-- recueil:"
 
 
 @dataclass
 class _Built:
     """What the build made of a page, enough to give it back unchanged."""
 
+    markdown: str
+    meta: dict[str, Any]
     content: str
     toc: Any
     title_from_render: str | None
@@ -157,6 +167,20 @@ class _Built:
 
 def on_startup(command: str, dirty: bool) -> None:
     STORE.enabled = command == "serve"
+    _state["dirty"] = dirty
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Under `mkdocs serve`, MkDocs empties its temporary site folder before each rebuild: a
+    thousand folders deleted one by one took a second here. The old site moves aside at once
+    and is deleted while the new one is built."""
+    site = Path(config.site_dir)
+    if not STORE.enabled or _state.get("dirty") or not site.is_dir() or not any(site.iterdir()):
+        return
+    trash = Path(tempfile.mkdtemp(prefix="recueil-old-site-"))
+    site.rename(trash / "site")
+    site.mkdir()
+    threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True).start()
 
 
 def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
@@ -208,21 +232,30 @@ def _search_index(config: MkDocsConfig) -> Any:
     return None
 
 
-def _reuse_or_convert(markdown: str, page: Any, config: MkDocsConfig) -> str:
+def on_pre_page(page: Any, config: MkDocsConfig, files: Files) -> Any:
+    """A generated page whose file is the one of the previous rebuild is not read again either."""
     uri = page.file.src_uri
     if not STORE.enabled or uri not in _state.get("generated", ()):
-        return markdown
-    key = f"{page.meta!r}\0{markdown}"
-    reused = STORE.reusable(uri, key)
-    if reused is None:
-        _state["to_keep"][uri] = key
-        return markdown
-    _state["reused"][uri] = reused
-    page.meta["template"] = REUSED_TEMPLATE
-    if _search_index(config) is not None:
+        return page
+    built = STORE.reusable(uri, page.file.content_string)
+    if built is not None:
+        _state["reused"][uri] = built
+        page.read_source = functools.partial(_read_stored, page, built, _search_index(config) is not None)
+        page.render = functools.partial(_restore, page, built)  # instead of converting the Markdown again
+    return page
+
+
+def _read_stored(page: Any, built: _Built, searched: bool, config: MkDocsConfig) -> None:
+    page.markdown, page.meta = built.markdown, {**built.meta, "template": REUSED_TEMPLATE}
+    if searched:
         page.meta["search"] = {"exclude": True}  # its stored entries are put back by on_page_context
-    page.render = functools.partial(_restore, page, reused)  # instead of converting the Markdown again
-    return markdown
+
+
+def _note_for_next_rebuild(markdown: str, page: Any) -> None:
+    """A page whose text holds a `<!-- recueil:… -->` block depends on the whole bank: never reused."""
+    source = page.file.content_string if page.file.src_uri in _state.get("generated", ()) else ""
+    if STORE.enabled and source and MARKER not in source:
+        _state["to_keep"][page.file.src_uri] = (source, markdown, dict(page.meta))
 
 
 def _restore(page: Any, built: _Built, config: MkDocsConfig, files: Files) -> None:
@@ -233,17 +266,30 @@ def _restore(page: Any, built: _Built, config: MkDocsConfig, files: Files) -> No
 
 
 def _keep_for_next_rebuild(page: Any, output: str) -> None:
-    key = _state.get("to_keep", {}).get(page.file.src_uri)
-    if key is not None:
-        STORE.store(page.file.src_uri, key, _Built(page.content, page.toc, page._title_from_render,
-                                                    page.present_anchor_ids,
-                                                    _state["search_of"].get(page.file.src_uri, []), output))
+    noted = _state.get("to_keep", {}).get(page.file.src_uri)
+    if noted is not None:
+        source, markdown, meta = noted
+        STORE.store(page.file.src_uri, source, _Built(markdown, meta, page.content, page.toc, page._title_from_render,
+                                                      page.present_anchor_ids,
+                                                      _state["search_of"].get(page.file.src_uri, []), output))
 
 
 def _generated_file(page: GeneratedPage, config: MkDocsConfig) -> File:
-    file = File.generated(config, page.src_uri, content=page.content)
+    # Cases stay out of the nav (MkDocs repeats the nav in every page); say so, or MkDocs lists
+    # every case at each build and each `mkdocs serve` rebuild.
+    in_nav = page.src_uri in _state.get("nav_uris", ())
+    file = File.generated(config, page.src_uri, content=page.content,
+                          inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV)
     file.edit_uri = f"../{page.source}" if page.source else None
     return file
+
+
+def _uris_in(nav: Any) -> list[str]:
+    if isinstance(nav, list):
+        return [uri for item in nav for uri in _uris_in(item)]
+    if isinstance(nav, dict):
+        return [uri for value in nav.values() for uri in _uris_in(value)]
+    return [nav] if isinstance(nav, str) else []
 
 
 def _expand_nav(nav: Any, bank: Bank) -> Any:

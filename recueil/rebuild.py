@@ -1,15 +1,15 @@
 """What `mkdocs serve` may reuse from one rebuild to the next.
 
 A serve rebuild runs the whole build again; at a thousand cases, converting and laying out every
-page costs seconds, though one card changed. A generated page whose Markdown is the same as at
-the previous rebuild, while nothing else a page depends on changed (configuration, hand-written
-pages, templates, theme overrides, the list of files, the titles in the nav: the
-`fingerprint`), gives the same HTML: the site engine stores what it made of the page and takes
-it back instead of converting and laying it out again.
+page costs seconds, though one card changed. A generated page whose source (its Markdown with its
+front matter) is the same as at the previous rebuild, while nothing else a page depends on changed
+(configuration, hand-written pages, theme overrides, the list of files, the titles in the nav: the
+`fingerprint`), gives the same HTML: the site engine stores what it made of the page and takes it
+back instead of reading, converting and laying it out again.
 
-This module lives in the engine package because MkDocs re-imports its hook files at every
-rebuild, while this package stays imported: the store survives from one rebuild to the next.
-It holds opaque payloads and imports nothing from the site engine.
+This module lives in the engine package because the store must outlive the hook module, which
+MkDocs may load again with each configuration; this package stays imported. It holds opaque
+payloads and imports nothing from the site engine.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from jinja2.bccache import Bucket
 
 @dataclass
 class Stored:
-    markdown: str
+    source: str
     payload: Any
 
 
@@ -39,18 +39,19 @@ class RebuildStore:
     pages: dict[str, Stored] = field(default_factory=dict)
 
     def start(self, fingerprint: str) -> None:
-        """A new rebuild begins; what it depends on besides each page's Markdown is `fingerprint`."""
+        """A new rebuild begins; what it depends on besides each page's source is `fingerprint`."""
         if fingerprint != self.fingerprint:
             self.pages.clear()
         self.fingerprint = fingerprint
 
-    def reusable(self, uri: str, markdown: str) -> Any | None:
+    def reusable(self, uri: str, source: str) -> Any | None:
+        """What was made of the page at `uri` from the same source text, if anything."""
         stored = self.pages.get(uri) if self.enabled else None
-        return stored.payload if stored is not None and stored.markdown == markdown else None
+        return stored.payload if stored is not None and stored.source == source else None
 
-    def store(self, uri: str, markdown: str, payload: Any) -> None:
+    def store(self, uri: str, source: str, payload: Any) -> None:
         if self.enabled:
-            self.pages[uri] = Stored(markdown, payload)
+            self.pages[uri] = Stored(source, payload)
 
 
 class MemoryBytecodeCache(BytecodeCache):
