@@ -86,7 +86,8 @@ class CaseCard(Card):
     year: Year = Field(description="Année de début de l'action.", examples=[2022])
     end_year: Year | None = Field(None, description="Année de fin, si l'action est terminée.")
     actors: list[Line] = Field(default_factory=list,
-                               description="Organismes qui ont porté l'action ou y ont pris part (pas de personnes privées).")
+                               description="Organismes qui ont porté l'action ou y ont pris part "
+                                           "(pas de personnes privées).")
     data: list[Line] = Field(default_factory=list, description="Données utilisées ou produites, en mots simples.")
     key_figures: list[KeyFigure] = Field(default_factory=list, description="Chiffres clés donnés par la source.")
     sources: list[Source] = Field(min_length=1, description="Documents d'où viennent les faits (au moins un).")

@@ -95,7 +95,8 @@ def _example(name: str, info: FieldInfo, slug: str) -> str:
     if name == "last_verified":
         return dt.date.today().isoformat()
     value = info.examples[0] if info.examples else ("…" if not _is_list(info) else ["…"])
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip().removesuffix("\n...").strip()
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000)
+    return dumped.strip().removesuffix("\n...").strip()
 
 
 def _nested_model(info: FieldInfo) -> type[BaseModel] | None:
