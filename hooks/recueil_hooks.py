@@ -55,11 +55,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     card_pages: set[str] = set()
-    generated = _state["generated"] = set()
-    _state["nav_uris"] = set(_uris_in(config.nav))
+    generated_pages: set[str] = set()
+    _state.update(generated=generated_pages, nav_uris=set(_uris_in(config.nav)))
     for page in PageMaker(_bank(), _state["project"]).pages():
         files.append(_generated_file(page, config))
-        generated.add(page.src_uri)
+        generated_pages.add(page.src_uri)
         if page.source:
             card_pages.add(page.src_uri)
     _state["card_pages"] = card_pages
@@ -141,7 +141,7 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
     return server
 
 
-# --- mkdocs serve: a rebuild reuses the generated pages whose Markdown did not change ------------
+# --- mkdocs serve: a rebuild reuses the generated pages whose source did not change --------------
 # (recueil/rebuild.py says when that is safe.) A reused page skips Markdown conversion, the
 # sanitizer, the search plugin's parsing and the theme's layout: its stored search entries go
 # back into the index, an empty template stands for the layout and on_post_page puts back the
@@ -166,8 +166,7 @@ class _Built:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    STORE.enabled = command == "serve"
-    _state["dirty"] = dirty
+    STORE.enabled = command == "serve" and not dirty  # `serve --dirty` keeps its own way of skipping pages
 
 
 def on_pre_build(config: MkDocsConfig) -> None:
@@ -175,7 +174,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     thousand folders deleted one by one took a second here. The old site moves aside at once
     and is deleted while the new one is built."""
     site = Path(config.site_dir)
-    if not STORE.enabled or _state.get("dirty") or not site.is_dir() or not any(site.iterdir()):
+    if not STORE.enabled or not site.is_dir() or not any(site.iterdir()):
         return
     trash = Path(tempfile.mkdtemp(prefix="recueil-old-site-"))
     site.rename(trash / "site")
@@ -184,7 +183,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 
 
 def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
-    """Everything a page depends on besides its own Markdown, for the rebuild store."""
+    """Everything a page depends on besides its own source, for the rebuild store."""
     _state.update(reused={}, to_keep={}, search_of={})
     if STORE.enabled:
         # Card templates make Markdown, compared page by page; the titles of the nav are in nav_heads.
