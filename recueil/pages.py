@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -21,9 +21,9 @@ from markupsafe import Markup
 
 from .linking import Bank, Case, Recommendation
 from .loading import sections_of
-from .mapping import group_by_region, layout_france_map
+from .mapping import FranceMap, group_by_region, layout_france_map
 from .project import Project
-from .taxonomy import Term
+from .taxonomy import Stratum, Term
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,17 @@ def shared_environment(overrides: Path | None) -> Environment:
     return _ENVIRONMENTS[key]
 
 
+_LAST_MAP: dict[str, Any] = {}
+
+
+def _france_map_once(cases: Sequence[Case], strata: Sequence[Stratum] = ()) -> FranceMap:
+    """The map page and the bank page draw the same map of the same cases: lay it out once."""
+    last = _LAST_MAP.get("args")
+    if last is None or last[0] is not cases or last[1] is not strata:
+        _LAST_MAP.update(args=(cases, strata), map=layout_france_map(cases, strata))
+    return _LAST_MAP["map"]  # type: ignore[no-any-return]
+
+
 def _linker(start: str) -> Callable[[str], str]:
     def link(target: str) -> str:
         return relative_url(target, start)
@@ -257,7 +268,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
     env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
                        theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
                        RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI)
-    env.globals.update(MAP_URI=MAP_URI, layout_france_map=layout_france_map)
+    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
     return env
 
 

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import os
 import posixpath
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -175,6 +176,9 @@ class _PrintExtension(Extension):
         md.treeprocessors.register(_PrintTree(md, self.resolve, self.shift), "recueil_print", 1)
 
 
+WEB_ONLY = re.compile(r'^<p class="recueil-pdf-link">.*?</p>\s*$', re.MULTILINE)
+
+
 class LinkMap:
     """Where a link written in a page (relative .md path or URL) goes in the printed booklet."""
 
@@ -197,6 +201,7 @@ class LinkMap:
 
     def converter(self, page_uri: str, shift: int) -> Callable[[str], Markup]:
         def convert(text: str) -> Markup:
+            text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
             extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
             html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", extension])
             return Markup(clean_html(html, PRINT_POLICY))
