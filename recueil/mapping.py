@@ -237,12 +237,20 @@ def _overlapping_groups(markers: list[Marker]) -> list[list[Marker]]:
             i = parent[i]
         return i
 
+    # A grid of cells as wide as the largest reach: only markers in neighbouring cells can touch,
+    # so grouping stays linear in the number of markers instead of comparing every pair.
+    cell = 2 * max((marker.style.radius for marker in markers), default=1.0) + MARKER_GAP
+    grid: dict[tuple[int, int], list[int]] = {}
     for i, first in enumerate(markers):
-        for j in range(i + 1, len(markers)):
-            second = markers[j]
-            reach = first.style.radius + second.style.radius + MARKER_GAP
-            if math.dist((first.x, first.y), (second.x, second.y)) < reach:
-                parent[root(j)] = root(i)
+        column, row = int(first.x // cell), int(first.y // cell)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for j in grid.get((column + dx, row + dy), ()):
+                    second = markers[j]
+                    reach = first.style.radius + second.style.radius + MARKER_GAP
+                    if math.dist((first.x, first.y), (second.x, second.y)) < reach:
+                        parent[root(i)] = root(j)
+        grid.setdefault((column, row), []).append(i)
     groups: dict[int, list[Marker]] = {}
     for i, marker in enumerate(markers):
         groups.setdefault(root(i), []).append(marker)
