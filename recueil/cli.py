@@ -15,7 +15,7 @@ from .linking import Bank, load_bank
 from .links import check_urls, collect_links, markdown_report, report_lines
 from .loading import SLUG, slugify
 from .pages import PageMaker
-from .problems import CardErrors
+from .problems import CardErrors, Problem
 from .project import Project
 from .schema import SCHEMA_FILES, schema_text, skeleton
 from .taxonomy import TaxonomyError, load_taxonomy
@@ -91,12 +91,19 @@ def load_or_report(project: Project, github: bool = False) -> Bank | None:
     return bank
 
 
-def _github(problem: object) -> str:
-    from .problems import Problem
-    assert isinstance(problem, Problem)
+def _github(problem: Problem) -> str:
     level = "error" if problem.is_error else "warning"
     text = f"{problem.field}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
     return f"::{level} file={problem.path},line={problem.line}::{text}"
+
+
+def write_tree(base: Path, files: dict[str, str]) -> list[str]:
+    """Write {relative path: text} under base, creating folders; returns the paths written."""
+    for relative, text in files.items():
+        target = base / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return list(files)
 
 
 def run_check(project: Project, args: argparse.Namespace) -> int:
@@ -121,10 +128,7 @@ def run_github_files(project: Project, args: argparse.Namespace) -> int:
     bank = load_or_report(project)
     if bank is None:
         return 1
-    for relative, text in github_files(bank).items():
-        target = project.root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+    for relative in write_tree(project.root, github_files(bank)):
         print(f"{relative} écrit")
     return 0
 
@@ -176,12 +180,7 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
     if bank is None:
         return 1
     out = Path(args.out)
-    count = 0
-    for page in PageMaker(bank, project).pages():
-        target = out / page.src_uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
-        count += 1
+    count = len(write_tree(out, {page.src_uri: page.content for page in PageMaker(bank, project).pages()}))
     try:
         home = expanded_home(bank, project)
     except MarkerError as error:

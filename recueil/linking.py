@@ -84,9 +84,6 @@ class Bank:
     def recommendations_in(self, axis: Term) -> list[Recommendation]:
         return [rec for rec in self.recommendations if rec.meta.axis == axis.id]
 
-    def cases_for(self, recommendation: Recommendation) -> list[Case]:
-        return recommendation.cases
-
     @cached_property
     def cases_by_theme(self) -> dict[str, list[Case]]:
         return _group(self.cases, lambda case: case.meta.themes)

@@ -23,7 +23,7 @@ from .linking import Bank, Case, Recommendation
 from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
 from .project import Project
-from .taxonomy import Stratum, Term
+from .taxonomy import Stratum
 
 
 @dataclass(frozen=True)
@@ -270,10 +270,6 @@ def make_environment(overrides: Path | None = None) -> Environment:
                        RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI)
     env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
     return env
-
-
-def facet_label(term: Term) -> str:
-    return term.short or term.label
 
 
 __all__ = ["GeneratedPage", "PageMaker", "page_url", "relative_url", "Case", "Recommendation"]
