@@ -167,14 +167,42 @@ def case_url(case: Case, base_url: str) -> str:
     return base_url + page_url(case_uri(case.slug))
 
 
+class _PerCard:
+    """Values made from one case card, kept from the last export while the card is the same object
+    (a card is parsed again only when its file changes): a `mkdocs serve` rebuild after one edit
+    redoes one row, not a thousand. `context` holds whatever else the value depends on."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, tuple[object, Any, Any]] = {}
+
+    def rows(self, bank: Bank, context: Any, make: Callable[[Case], Any]) -> list[Any]:
+        kept: dict[int, tuple[object, Any, Any]] = {}
+        rows = []
+        for case in bank.cases:
+            key = (context, case.stratum.id, tuple(_axes_of(bank, case)))
+            entry = self.last.get(id(case.card))
+            if entry is None or entry[0] is not case.card or entry[1] != key:
+                entry = (case.card, key, make(case))
+            kept[id(case.card)] = entry
+            rows.append(entry[2])
+        self.last = kept
+        return rows
+
+
+_CSV_ROWS, _RECORDS = _PerCard(), _PerCard()
+
+
 def csv_text(bank: Bank, base_url: str) -> str:
     columns = case_columns(bank, base_url)
+
+    def row(case: Case) -> list[Value]:
+        data = case.meta.model_dump(mode="json")
+        return ["" if value is None else value for value in (column.value(case, data) for column in columns)]
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(column.name for column in columns)
-    for case in bank.cases:
-        data = case.meta.model_dump(mode="json")
-        writer.writerow("" if value is None else value for value in (column.value(case, data) for column in columns))
+    writer.writerows(_CSV_ROWS.rows(bank, (base_url, tuple(column.name for column in columns)), row))
     return buffer.getvalue()
 
 
@@ -203,10 +231,10 @@ def table_schema(bank: Bank, base_url: str, repo_url: str = "") -> dict[str, Any
 
 def case_records(bank: Bank, base_url: str) -> list[dict[str, Any]]:
     """Every case with all its fields, what the engine derives, and its text cut into sections."""
-    return [{"slug": case.slug, "url": case_url(case, base_url), **case.meta.model_dump(mode="json"),
-             "stratum": case.stratum.id, "axes": _axes_of(bank, case),
-             "sections": {title: text for title, text in sections_of(case.card.body) if title}}
-            for case in bank.cases]
+    return _RECORDS.rows(bank, base_url, lambda case: {
+        "slug": case.slug, "url": case_url(case, base_url), **case.meta.model_dump(mode="json"),
+        "stratum": case.stratum.id, "axes": _axes_of(bank, case),
+        "sections": {title: text for title, text in sections_of(case.card.body) if title}})
 
 
 def recommendation_records(bank: Bank, base_url: str) -> list[dict[str, Any]]:

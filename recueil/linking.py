@@ -101,7 +101,22 @@ class Bank:
     def cases_by_programme(self) -> dict[str, list[Case]]:
         return _group(self.cases, lambda case: [case.meta.programme] if case.meta.programme else [])
 
-    def related(self, case: Case, limit: int = RELATED_CASES) -> list[Case]:
+    def related(self, case: Case) -> list[Case]:
+        """Cases sharing most recommendations and themes, then the same size; never itself (see `_ranked`)."""
+        return [self.case_by_slug[slug] for slug in self._related_slugs[case.slug]]
+
+    @cached_property
+    def _related_slugs(self) -> dict[str, list[str]]:
+        """The related cases of every case. Under `mkdocs serve`, a rebuild after a change that
+        leaves every case's recommendations, themes and size as they were reuses the last table."""
+        inputs = tuple((case.slug, self._features[case.slug]) for case in self.cases)
+        if _RELATED and _RELATED[0][0] == inputs:
+            return _RELATED[0][1]
+        table = {case.slug: self._ranked(case) for case in self.cases}
+        _RELATED[:] = [(inputs, table)]
+        return table
+
+    def _ranked(self, case: Case, limit: int = RELATED_CASES) -> list[str]:
         """Cases sharing most recommendations and themes, then the same size; never itself.
 
         Candidates come from the case's groups (its recommendations, its themes, its main theme
@@ -119,7 +134,7 @@ class Bank:
         candidates.discard(case.slug)
         mine, features = self._features[case.slug], self._features
         ranked = heapq.nsmallest(limit, ((-_related_score(mine, features[slug]), slug) for slug in candidates))
-        return [self.case_by_slug[slug] for score, slug in ranked if score < 0]
+        return [slug for score, slug in ranked if score < 0]
 
     @cached_property
     def _features(self) -> dict[str, Features]:
@@ -150,6 +165,8 @@ class Bank:
 
 
 GroupKey = tuple[str, ...]
+# The related-cases table of the last bank, with what it was computed from (see Bank._related_slugs).
+_RELATED: list[tuple[tuple[tuple[str, Features], ...], dict[str, list[str]]]] = []
 
 
 def _group_keys(case: Case, main_only: bool) -> list[GroupKey]:

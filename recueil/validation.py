@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from .bodies import markdown_findings
+from .bodies import Finding, markdown_findings
 from .frontmatter import dotted
 from .loading import SLUG, ParsedCard
 from .problems import Problem, Severity
@@ -166,14 +166,46 @@ def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
     from .pages import case_uri, recommendation_uri  # here: pages builds on linking, which builds on this module
 
     exists = _site_pages(cases, recs, taxonomy)
+    kept: dict[tuple[str, str], _Examined] = {}
     for card in [*cases, *recs]:
         page = case_uri(card.slug) if card.kind == "case" else recommendation_uri(card.slug)
-        for found in markdown_findings(card.front.body, page, exists):
+        for found in _findings(card.front.body, page, exists, kept):
             yield Problem(card.path, card.front.body_line + found.offset, "texte", found.message, found.hint)
         resources = card.data.get("resources")  # the one front-matter field rendered as Markdown
         if isinstance(resources, str):
-            for found in markdown_findings(resources, page, exists):
+            for found in _findings(resources, page, exists, kept):
                 yield Problem(card.path, card.line_of("resources"), "resources", found.message, found.hint)
+    _EXAMINED.clear()
+    _EXAMINED.update(kept)
+
+
+class _Examined(NamedTuple):
+    """What one Markdown text of a page was found to hold, and the site paths its links needed."""
+
+    asked: tuple[tuple[str, bool], ...]
+    findings: tuple[Finding, ...]
+
+
+# The texts of the last check: under `mkdocs serve`, an unchanged text whose link targets still
+# exist (or still do not) is not read again (a thousand cards took a third of a second).
+_EXAMINED: dict[tuple[str, str], _Examined] = {}
+
+
+def _findings(text: str, page: str, exists: Callable[[str], bool],
+              kept: dict[tuple[str, str], _Examined]) -> tuple[Finding, ...]:
+    key = (text, page)
+    examined = _EXAMINED.get(key) or kept.get(key)
+    if examined is None or any(exists(path) != answer for path, answer in examined.asked):
+        asked: dict[str, bool] = {}
+
+        def ask(path: str) -> bool:
+            asked[path] = answer = exists(path)
+            return answer
+
+        findings = tuple(markdown_findings(text, page, ask))
+        examined = _Examined(tuple(asked.items()), findings)
+    kept[key] = examined
+    return examined.findings
 
 
 def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:

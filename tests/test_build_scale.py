@@ -18,6 +18,7 @@ import recueil.linking as linking
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.linking import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
 from recueil.pages import PageMaker, page_url, relative_url, yaml_scalar
+from recueil.problems import CardErrors
 from recueil.project import Project
 from recueil.rebuild import STORE
 from tests.conftest import copy_project
@@ -66,7 +67,7 @@ def test_related_cases_read_a_bounded_number_of_cases_in_a_large_bank(large_proj
     windowed = 0
     for case in bank.cases:
         calls.clear()
-        related = bank.related(case)
+        related = [bank.case_by_slug[slug] for slug in bank._ranked(case)]
         keys = linking._group_keys(case, main_only=True)
         windowed += sum(len(bank._related_groups[key]) for key in keys) > RELATED_EXACT_LIMIT
         assert len(calls) <= max(RELATED_EXACT_LIMIT, len(keys) * (RELATED_WINDOW + 1)), case.slug
@@ -105,6 +106,43 @@ def test_a_card_is_parsed_again_only_when_its_file_changes(tmp_path):
     assert "Un portail ouvert." in third["niort-portail"].body
     assert third["niort-portail"] is not second.case_by_slug["niort-portail"].card
     assert third["lyon-mobilite"] is second.case_by_slug["lyon-mobilite"].card
+
+
+def test_a_rebuild_reuses_the_related_cases_until_a_case_changes_group(tmp_path, monkeypatch):
+    project = Project(mini_project(tmp_path))
+    first = {case.slug: [other.slug for other in load_bank(project).related(case)] for case in load_bank(project).cases}
+    ranked: list[str] = []
+    ranking = linking.Bank._ranked
+    monkeypatch.setattr(linking.Bank, "_ranked", lambda self, case: ranked.append(case.slug) or ranking(self, case))
+    bank = load_bank(project)
+    assert {case.slug: [other.slug for other in bank.related(case)] for case in bank.cases} == first
+    assert ranked == [], "nothing changed: the last table serves"
+    card = project.cases / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
+    load_bank(project).related(bank.cases[0])
+    assert ranked == [], "a change of text only does not move related cases"
+    text = card.read_text(encoding="utf-8")
+    assert "themes: [biodiversite-nature" in text and "mobilite" not in text
+    _touch(card, text.replace("themes: [", "themes: [mobilite, ", 1))
+    changed = load_bank(project)
+    changed.related(changed.cases[0])
+    assert sorted(ranked) == sorted(case.slug for case in changed.cases)
+
+
+def test_a_link_check_kept_from_the_last_load_follows_the_files_it_needs(tmp_path):
+    """Unchanged texts are not examined again, but their links are: a page that appears or goes counts."""
+    project = Project(mini_project(tmp_path))
+    card = project.cases / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail, voir [la note](../guide/note.md)."))
+    with pytest.raises(CardErrors, match="lien vers un fichier introuvable : ../guide/note.md"):
+        load_bank(project)
+    note = project.root / "docs" / "guide" / "note.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text("# Note\n", encoding="utf-8")
+    load_bank(project)
+    note.unlink()
+    with pytest.raises(CardErrors, match="niort-portail.md:.*lien vers un fichier introuvable"):
+        load_bank(project)
 
 
 def test_a_broken_card_is_reported_at_every_load(tmp_path):
@@ -165,7 +203,7 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     card = project / "cases" / "niort-portail.md"
     _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
     _build(project, served, "serve")
-    hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_hooks.py"))
+    hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_serve.py"))
     reused = set(hooks._state["reused"])
     assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
     assert "cas/niort-portail.md" not in reused

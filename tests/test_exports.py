@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,13 @@ import yaml
 from frictionless import Resource, Schema
 from pydantic import BaseModel
 
+from recueil.export import case_records, csv_text
 from recueil.labels import CASE_FIELD_TITLES
+from recueil.linking import load_bank
 from recueil.models import CaseCard
+from recueil.project import Project
 from tests.conftest import ROOT
+from tests.helpers import mini_project
 
 CASES = sorted(ROOT.glob("cases/*.md"))
 RECOMMENDATIONS = sorted(ROOT.glob("recommendations/*.md"))
@@ -151,3 +156,25 @@ def test_export_command_writes_the_same_files(tmp_path: Path, site_url: str) -> 
     assert len(rows) == len(CASES)
     assert rows[0]["url"] == f"{site_url}cas/{rows[0]['slug']}/"
     assert (tmp_path / "flux.xml").read_text(encoding="utf-8").startswith('<?xml version="1.0" encoding="utf-8"?>')
+
+
+def test_exports_made_again_after_an_edit_follow_the_edited_card_only(tmp_path):
+    """Rows are kept from one export to the next while their card is unchanged (mkdocs serve)."""
+    project = Project(mini_project(tmp_path))
+    first = load_bank(project)
+    before = {row["slug"]: row for row in csv.DictReader(io.StringIO(csv_text(first, "https://x.fr/")))}
+    card = project.cases / "niort-portail.md"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("population: 59059", "population: 600000"), encoding="utf-8")
+    os.utime(card, ns=(card.stat().st_mtime_ns + 10**9,) * 2)
+    second = load_bank(project)
+    after = {row["slug"]: row for row in csv.DictReader(io.StringIO(csv_text(second, "https://y.fr/")))}
+    records = {record["slug"]: record for record in case_records(second, "https://y.fr/")}
+    assert before["niort-portail"]["territory_population"] == "59059"
+    assert after["niort-portail"]["territory_population"] == "600000"
+    assert after["niort-portail"]["stratum"] != before["niort-portail"]["stratum"]
+    assert records["niort-portail"]["territory"]["population"] == 600000
+    assert all(row["url"].startswith("https://y.fr/") for row in after.values())
+    assert all(record["url"].startswith("https://y.fr/") for record in records.values())
+    assert {slug: {k: v for k, v in row.items() if k != "url"} for slug, row in after.items() if slug != "niort-portail"} \
+        == {slug: {k: v for k, v in row.items() if k != "url"} for slug, row in before.items() if slug != "niort-portail"}
