@@ -3,14 +3,18 @@
 For each size N, a copy of this repository (docs, recommendations, hooks, config, real cases)
 is completed to N cases with valid synthetic ones (benchmarks/synthetic.py), and built twice:
 
-- hooked: `mkdocs build` with our hooks, the PDF step off (RECUEIL_PDF=0);
+- hooked: `mkdocs build` with our hooks, the PDF step off (RECUEIL_PDF=0); the site search
+  (Pagefind, fed each page by the hooks while the build goes on) is part of it;
 - baseline: the same pages written by `recueil render` into the docs folder and built by plain
-  MkDocs + Material, no hooks, cases out of the nav (a config that INHERITs ours, `hooks: []`).
+  MkDocs + Material, no hooks, cases out of the nav, with Material's own search plugin, as plain
+  Material is used (a config that INHERITs ours, `hooks: []`, its `plugins` list set again: a
+  list of the child replaces the parent's in an INHERIT merge).
 
 Measured: wall time and peak memory of each build (`/usr/bin/time -v`, or getrusage), the
 ratio hooked / baseline, linearity (time at 10,000 / time at 1,000), site size, largest case
-page, search index size; the one-card rebuild under `mkdocs serve` at 1,000 cases; and, when
-present, the PDF (benchmarks/bench_pdf.py) and bank-filter (benchmarks/bench_filter.py) scripts.
+page, search index (site/pagefind/: all of it, and what one search downloads); the one-card
+rebuild under `mkdocs serve` at 1,000 cases; and, when present, the PDF (benchmarks/bench_pdf.py)
+and bank-filter (benchmarks/bench_filter.py) scripts.
 
 Full run (about an hour on a 2-core machine):
     .venv/bin/python benchmarks/bench_build.py
@@ -53,6 +57,10 @@ TIME_V = Path("/usr/bin/time")
 NOT_COPIED = {".git", ".venv", "site", "bench-results", "tests", "benchmarks", "cases", "node_modules",
               ".pytest_cache", ".ruff_cache", ".mypy_cache", "__pycache__", "build", "recueil", "recueil.egg-info"}
 TARGETS = {"ratio": 1.2, "linearity": 10.5, "case_page_kb": 60.0, "rebuild_s": 2.0, "filter_ms": 50.0}
+# Plain Material's search, for the baseline: what this site used before Pagefind.
+MATERIAL_SEARCH = [{"search": {"lang": "fr", "separator": "[\\s\\-'’]+"}}]
+# Results whose excerpt a search shows at first (Pagefind fetches one fragment per result shown).
+RESULTS_SHOWN = 10
 ENV = {**os.environ, "RECUEIL_PDF": "0", "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -76,7 +84,9 @@ class Row:
     largest_case_kb: float = 0.0
     largest_case_page: str = ""
     bank_page_kb: float = 0.0
-    search_index_mb: float = 0.0
+    search_index_mb: float = 0.0  # site/pagefind/, everything
+    search_download_kb: float = 0.0  # what the first search of a reader fetches from it (see weigh_search)
+    baseline_search_mb: float = 0.0  # Material's lunr index of the baseline, downloaded whole by a search
     warnings: int = 0
 
     @property
@@ -122,7 +132,8 @@ def make_baseline(project: Path) -> Path:
     docs = project / "docs-baseline"
     shutil.copytree(project / "docs", docs)
     checked([str(BIN / "recueil"), "--root", str(project), "render", "--out", str(docs)], project)
-    config = {"INHERIT": "mkdocs.yml", "docs_dir": docs.name, "hooks": [], "nav": expanded_nav(project)}
+    config = {"INHERIT": "mkdocs.yml", "docs_dir": docs.name, "hooks": [], "nav": expanded_nav(project),
+              "plugins": MATERIAL_SEARCH}
     path = project / "mkdocs-baseline.yml"
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
     return path
@@ -188,6 +199,8 @@ def measure_size(row: Row, project: Path, runs: int) -> None:
         print(f"  {row.label} essai {index + 1}/{runs} : hooks {run.seconds:.1f} s, "
               f"référence {row.baseline[-1].seconds:.1f} s", flush=True)
     weigh_site(row, project / "site-hooked")
+    lunr = project / "site-baseline" / "search" / "search_index.json"
+    row.baseline_search_mb = round(lunr.stat().st_size / 1e6, 2) if lunr.exists() else 0.0
 
 
 def weigh_site(row: Row, site: Path) -> None:
@@ -199,8 +212,28 @@ def weigh_site(row: Row, site: Path) -> None:
     row.largest_case_kb = round(largest.stat().st_size / 1e3, 1)
     row.largest_case_page = largest.parent.name
     row.bank_page_kb = round((site / "cas" / "index.html").stat().st_size / 1e3, 1)
-    index = site / "search" / "search_index.json"
-    row.search_index_mb = round(index.stat().st_size / 1e6, 2) if index.exists() else 0.0
+    total, one_search = weigh_search(site / "pagefind")
+    row.search_index_mb, row.search_download_kb = round(total / 1e6, 2), round(one_search / 1e3, 1)
+
+
+def weigh_search(index: Path) -> tuple[int, int]:
+    """Bytes of the whole Pagefind folder, and of what a reader's first search fetches from it: the
+    search script and its worker, the entry file, the language's metadata and WebAssembly, the
+    largest piece of word index (one word's), every filter piece (the interface counts the filters),
+    and the fragments of the first results shown (median size). Files as stored: the index pieces
+    are compressed already, the scripts are compressed in transit by most servers."""
+    if not index.is_dir():
+        return 0, 0
+    size = {path: path.stat().st_size for path in index.rglob("*") if path.is_file()}
+
+    def sizes(pattern: str) -> list[int]:
+        return [size[path] for path in index.glob(pattern)]
+
+    fragments = sorted(sizes("fragment/*.pf_fragment")) or [0]
+    first = (sum(sizes("pagefind.js")) + sum(sizes("pagefind-worker.js")) + sum(sizes("pagefind-entry.json"))
+             + sum(sizes("*.pf_meta")) + sum(sizes("wasm.fr.pagefind")) + max(sizes("index/*.pf_index") or [0])
+             + sum(sizes("filter/*.pf_filter")) + RESULTS_SHOWN * fragments[len(fragments) // 2])
+    return sum(size.values()), first
 
 
 # --- mkdocs serve: one card edited ---------------------------------------------------------------
@@ -313,15 +346,17 @@ def fr(value: float, digits: int = 1) -> str:
 
 def markdown_table(rows: list[Row]) -> str:
     lines = ["| Cas | Essais | Build avec hooks | Référence sans hooks | Ratio (temps / processeur) "
-             "| Mémoire (hooks / réf.) | Site | Plus grande page de cas | Page banque | Index de recherche |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| Mémoire (hooks / réf.) | Site | Plus grande page de cas | Page banque "
+             "| Index de recherche (tout / une recherche) | Index lunr de la référence |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         hooked_mb = statistics.median(run.peak_mb for run in row.hooked)
         base_mb = statistics.median(run.peak_mb for run in row.baseline)
         lines.append(f"| {row.label} | {len(row.hooked)} | {fr(row.hooked_s)} s | {fr(row.baseline_s)} s | "
                      f"{fr(row.ratio, 2)} / {fr(row.cpu_ratio, 2)} | {fr(hooked_mb, 0)} / {fr(base_mb, 0)} Mo | "
                      f"{fr(row.site_mb)} Mo ({row.site_files} fichiers) | {fr(row.largest_case_kb)} ko | "
-                     f"{fr(row.bank_page_kb)} ko | {fr(row.search_index_mb, 2)} Mo |")
+                     f"{fr(row.bank_page_kb)} ko | {fr(row.search_index_mb, 2)} Mo / {fr(row.search_download_kb)} ko | "
+                     f"{fr(row.baseline_search_mb, 2)} Mo |")
     return "\n".join(lines)
 
 

@@ -4,6 +4,8 @@ Event order: on_config loads and checks every card (a broken card stops the buil
 messages), on_files adds the generated pages and the site's data files (open data, Atom feed,
 card schemas, the contribution form's settings), on_post_page announces the feed in each page's
 head, on_post_build prints the guide to site/guide.pdf, on_serve watches the card folders.
+Two more hook modules follow this one in mkdocs.yml: recueil_serve.py (under `mkdocs serve`,
+unchanged pages are not made again) and recueil_search.py (the site search, fed page by page).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .sanitize import INVISIBLE, SCHEME, SCRIPT_HINT, URL_SCHEMES, raw_tags, unsafe_markup
+from .sanitize import INVISIBLE, SCHEME, SCRIPT_HINT, SEARCH_HINT, URL_SCHEMES, raw_tags, reserved_for_search, unsafe_markup
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -122,6 +122,8 @@ def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[st
             return f"attribut {name} interdit", SCRIPT_HINT
         if name == "style":
             return "attribut style interdit", "la mise en page vient du site : retirez-le"
+        if reserved_for_search(name):
+            return f"attribut {name} réservé à la recherche du site", SEARCH_HINT
     return _attribute_targets(pairs, page_uri, page_exists)
 
 

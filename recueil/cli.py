@@ -1,4 +1,4 @@
-"""The `recueil` command: check cards, start new ones, write the generated pages and schemas."""
+"""The `recueil` command: check cards, start new ones, write the generated pages and schemas, index a built site."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .pages import PageMaker
 from .problems import CardErrors, Problem
 from .project import Project
 from .schema import SCHEMA_FILES, schema_text, skeleton
+from .search import SearchIndexError, index_site
 from .taxonomy import TaxonomyError, load_taxonomy
 
 KIND_WORDS = {"case": "case", "cas": "case", "recommendation": "recommendation", "recommandation": "recommendation"}
@@ -74,6 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--axe", metavar="ID", help="axe du guide (A, B, C ou D)")
     pdf.add_argument("--programme", metavar="ID", help="programme d'accompagnement")
     pdf.set_defaults(run=run_pdf)
+    search = commands.add_parser("search-index", help="indexer un site déjà construit pour sa recherche (Pagefind)")
+    search.add_argument("--site", default="site", help="dossier du site construit (par défaut : site)")
+    search.set_defaults(run=run_search_index)
     return parser
 
 
@@ -210,6 +214,18 @@ def run_pdf(project: Project, args: argparse.Namespace) -> int:
         return 1
     outcome = write_pdf(bank, project, Path(args.out), info_for(site_settings(project), project), selection, reuse=False)
     print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, en {outcome.seconds:.1f} s")
+    return 0
+
+
+def run_search_index(project: Project, args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    try:
+        outcome = index_site(site if site.is_absolute() else project.root / site)
+    except SearchIndexError as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 1
+    print(f"recherche : {outcome.pages} pages indexées en {outcome.seconds:.1f} s, "
+          f"index de {outcome.size_bytes / 1e6:.1f} Mo dans {project.display(outcome.folder)}")
     return 0
 
 

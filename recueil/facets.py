@@ -88,8 +88,21 @@ def case_values(case: Case, bank: Bank) -> dict[str, list[str]]:
 def facets(bank: Bank) -> list[Facet]:
     """Every facet with the values that at least one case has, in the vocabularies' order."""
     counts = _value_counts(bank)
+    return [Facet(param, legend, _counted(values, counts[param]), index, is_open)
+            for param, legend, index, is_open, values in _candidates(bank)]
+
+
+def value_labels(bank: Bank) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each facet's legend and the label of every value it may take, whether a case has it or not
+    (the filters of the site search: a recommendation no case illustrates yet still has its label)."""
+    return {param: (legend, {value.id: value.label for value in values})
+            for param, legend, _, _, values in _candidates(bank)}
+
+
+def _candidates(bank: Bank) -> list[tuple[str, str, str | None, bool, list[FacetValue]]]:
+    """(param, legend, index page, open, every possible value) of each facet, in display order."""
     taxonomy = bank.taxonomy
-    candidates: list[tuple[str, str, str | None, bool, list[FacetValue]]] = [
+    return [
         ("theme", "Thème", "themes/index.md", True,
          [FacetValue(t.id, t.label, 0, theme_uri(t.id)) for t in taxonomy.themes]),
         ("taille", "Taille du territoire", "tailles/index.md", True,
@@ -105,8 +118,6 @@ def facets(bank: Bank) -> list[Facet]:
          + [FacetValue(NO_PROGRAMME, NO_PROGRAMME_LABEL, 0)]),
         ("statut", "Avancement", None, False, [FacetValue(s.id, s.label, 0) for s in taxonomy.statuses]),
     ]
-    return [Facet(param, legend, _counted(values, counts[param]), index, is_open)
-            for param, legend, index, is_open, values in candidates]
 
 
 def _value_counts(bank: Bank) -> dict[str, dict[str, int]]:

@@ -17,6 +17,7 @@ MAX_DEPTH = 12
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 FENCES = ("---", "...")
 MAX_FLOW_BRACKETS = 2_000
+STR_TAG = "tag:yaml.org,2002:str"
 
 
 @dataclass
@@ -120,6 +121,8 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == STR_TAG:
+            return node.value  # what the constructor would return, without its bookkeeping (most values)
         try:
             return self._scalars.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:

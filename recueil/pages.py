@@ -90,6 +90,7 @@ RECOMMENDATIONS_URI = "recommandations/index.md"
 THEMES_URI = "themes/index.md"
 STRATA_URI = "tailles/index.md"
 MAP_URI = "carte/index.md"
+SEARCH_URI = "recherche/index.md"
 
 
 def recommendation_nav(bank: Bank) -> list[Any]:
@@ -139,16 +140,22 @@ class PageMaker:
 
     def _case_page(self, template: Any, uri: str, case: Case, recommendations: list[Recommendation],
                    related: list[Case]) -> GeneratedPage:
+        from .search import case_filters  # imported here: search builds on facets, which builds on this module
+
         return self._render_now(template, uri, case.card.path, case=case, recommendations=recommendations,
-                                related=related, sections=sections_of(case.card.body))
+                                related=related, sections=sections_of(case.card.body),
+                                search_filters=case_filters(case, self.bank, self._filter_labels))
 
     def recommendation_pages(self) -> Iterator[GeneratedPage]:
+        from .search import recommendation_filters
+
         template = self.env.get_template("recommendation.md.j2")
         for rec in self.bank.recommendations:
             uri = recommendation_uri(rec.slug)
             yield self._reuse(template, uri, (rec.card.body, self._listing), partial(
                 self._render_now, template, uri, rec.card.path, rec=rec,
-                axis=self.bank.taxonomy.term("axes", rec.meta.axis), sections=sections_of(rec.card.body)))
+                axis=self.bank.taxonomy.term("axes", rec.meta.axis), sections=sections_of(rec.card.body),
+                search_filters=recommendation_filters(rec, self._filter_labels)))
         yield self._render(self.env.get_template("recommendations.md.j2"), RECOMMENDATIONS_URI)
 
     def facet_pages(self) -> Iterator[GeneratedPage]:
@@ -168,7 +175,9 @@ class PageMaker:
         yield self._render(self.env.get_template("map.md.j2"), MAP_URI,
                            cases_by_region=group_by_region(self.bank.cases))
         from .facets import bank_context  # imported here: facets builds on this module's URI helpers
+        from .search import url_parameters
         yield self._render(self.env.get_template("bank.md.j2"), BANK_URI, **bank_context(self.bank))
+        yield self._render(self.env.get_template("search.md.j2"), SEARCH_URI, parameters=url_parameters(self.bank))
 
     def _render(self, template: Any, uri: str, source: str | None = None, **context: Any) -> GeneratedPage:
         """A listing page (bank, themes, sizes, axes, map...): it shows the fields of the cards,
@@ -201,6 +210,13 @@ class PageMaker:
         folders = [Path(__file__).parent / "templates"] + ([overrides] if overrides.is_dir() else [])
         return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
                      for folder in folders for path in sorted(folder.glob("*")) if path.is_file())
+
+    @cached_property
+    def _filter_labels(self) -> Any:
+        """The names and value labels of the search filters (the bank's facets), once per build."""
+        from .search import filter_labels
+
+        return filter_labels(self.bank)
 
     @cached_property
     def _listing(self) -> int:
@@ -257,6 +273,12 @@ def yaml_scalar(text: object) -> Markup:
     return Markup(YAML_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted))
 
 
+def yaml_value(value: object) -> Markup:
+    """Lists and mappings of strings as one YAML flow value (JSON is YAML), escaped like `yaml_scalar`."""
+    dumped = json.dumps(value, ensure_ascii=False)
+    return Markup(YAML_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", dumped))
+
+
 def make_environment(overrides: Path | None = None) -> Environment:
     loaders: list[Any] = [PackageLoader("recueil", "templates")]
     if overrides is not None and overrides.is_dir():
@@ -265,9 +287,11 @@ def make_environment(overrides: Path | None = None) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["thousands"] = thousands
     env.filters["yaml_str"] = yaml_scalar
+    env.filters["yaml_value"] = yaml_value
     env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
                        theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
-                       RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI)
+                       RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI,
+                       SEARCH_URI=SEARCH_URI)
     env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
     return env
 

@@ -9,6 +9,9 @@ The allow-list keeps what our templates and Python-Markdown emit: structure and 
 `class`/`id`/`title`/`lang`, every `data-*` and `aria-*` attribute, `role`, headings' permalinks,
 and links or images whose scheme is web, mail or phone (or relative). Scripts, styles, frames,
 forms, embedded objects, SVG, event-handler attributes and `javascript:`/`data:` URLs never pass.
+Of the `data-*` attributes, those the site search reads (`data-pagefind-*`: filters, metadata,
+weights) are the theme's alone, so that a card cannot file itself under another theme or raise
+its own rank; only `data-pagefind-ignore` (leave this out of the index) passes.
 
 `unsafe_markup` answers the same question for one raw tag of a card body, so that `recueil check`
 refuses, with a message, what the sanitiser would otherwise silently drop.
@@ -25,6 +28,9 @@ import nh3
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "srcset", "xlink:href"})
 GENERIC_PREFIXES = frozenset({"data-", "aria-"})
+SEARCH_PREFIX = "data-pagefind-"  # what Pagefind reads in a page (recueil/search.py)
+SEARCH_ALLOWED = frozenset({"data-pagefind-ignore"})
+SEARCH_RESERVED = re.compile(r"data-pagefind-(?!ignore[\s=>/])", re.IGNORECASE)
 SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
 
@@ -56,6 +62,7 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
 STYLE_PROPERTIES = frozenset({"text-align"})
 MARKDOWN_HINT = "écrivez le texte en Markdown ; seules les balises de mise en forme simple sont permises"
 SCRIPT_HINT = "une fiche ne contient pas de code JavaScript : retirez-le"
+SEARCH_HINT = "les filtres et le classement de la recherche viennent des champs de la fiche : retirez cet attribut"
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,16 @@ class Policy:
     style_properties: frozenset[str] = STYLE_PROPERTIES
 
     def allows_attribute(self, tag: str, name: str) -> bool:
+        if reserved_for_search(name):
+            return False
         return (name in self.attributes.get("*", ()) or name in self.attributes.get(tag, ())
                 or any(name.startswith(prefix) for prefix in self.generic_prefixes))
+
+
+def reserved_for_search(name: str) -> bool:
+    """An attribute Pagefind reads that only the theme may set (filters, metadata, ranking)."""
+    name = name.lower()
+    return name.startswith(SEARCH_PREFIX) and name not in SEARCH_ALLOWED
 
 
 CARD_PAGE = Policy(
@@ -82,17 +97,35 @@ CARD_PAGE = Policy(
 
 def clean_html(html: str, policy: Policy = CARD_PAGE) -> str:
     """The HTML with everything the policy does not list removed (script and style with their text)."""
-    return nh3.clean(
-        html,
-        tags=set(policy.tags),
-        clean_content_tags={"script", "style"},
-        attributes={tag: set(names) for tag, names in policy.attributes.items()},
-        generic_attribute_prefixes=set(policy.generic_prefixes),
-        url_schemes=set(policy.url_schemes),
-        filter_style_properties=set(policy.style_properties),
-        link_rel=None,  # links keep their meaning; nothing here opens a new window
-        strip_comments=True,
-    )
+    # nh3 keeps every data-* attribute; the search's own are dropped by a filter, called only when
+    # the page holds one (a Python call per attribute would cost every page of the site).
+    return _cleaner(policy, filtered=SEARCH_RESERVED.search(html) is not None).clean(html)
+
+
+_CLEANERS: dict[tuple[int, bool], tuple[Policy, nh3.Cleaner]] = {}
+
+
+def _cleaner(policy: Policy, filtered: bool) -> nh3.Cleaner:
+    """One nh3 cleaner per policy, made once: building it for every page cost more than the cleaning."""
+    key = (id(policy), filtered)
+    made = _CLEANERS.get(key)
+    if made is None or made[0] is not policy:
+        made = _CLEANERS[key] = (policy, nh3.Cleaner(
+            tags=set(policy.tags),
+            clean_content_tags={"script", "style"},
+            attributes={tag: set(names) for tag, names in policy.attributes.items()},
+            generic_attribute_prefixes=set(policy.generic_prefixes),
+            url_schemes=set(policy.url_schemes),
+            filter_style_properties=set(policy.style_properties),
+            link_rel=None,  # links keep their meaning; nothing here opens a new window
+            strip_comments=True,
+            attribute_filter=_drop_search_attributes if filtered else None,
+        ))
+    return made[1]
+
+
+def _drop_search_attributes(tag: str, name: str, value: str) -> str | None:
+    return None if reserved_for_search(name) else value
 
 
 def url_is_safe(url: str, policy: Policy = CARD_PAGE) -> bool:
@@ -111,6 +144,8 @@ def unsafe_markup(tag: str, attributes: list[tuple[str, str | None]],
         name = name.lower()
         if name.startswith("on"):
             return f"attribut {name} interdit", SCRIPT_HINT
+        if reserved_for_search(name):
+            return f"attribut {name} réservé à la recherche du site", SEARCH_HINT
         if not policy.allows_attribute(tag, name):
             return f"attribut {name} interdit sur <{tag}>", MARKDOWN_HINT
         if name in URL_ATTRIBUTES and value is not None and not url_is_safe(value, policy):

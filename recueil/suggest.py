@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 
+@lru_cache(maxsize=8192)  # the same section titles, countries and labels come back for every card
 def fold(text: str) -> str:
     """Lowercase, accents removed: 'Biodiversité' and 'biodiversite' fold alike."""
     decomposed = unicodedata.normalize("NFKD", text)

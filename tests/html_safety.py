@@ -17,8 +17,6 @@ DANGEROUS_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "a
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"})
 SCRIPT_SCHEME = re.compile(r"^\s*(javascript|vbscript|data\s*:\s*text/html)", re.IGNORECASE)
 CONTROL = re.compile(r"[\x00-\x20]+")
-# What Material's search parser keeps as markup in the index (and renders as HTML in results).
-SEARCH_MARKUP = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup"})
 
 
 def parse_document(html: str) -> Element:
@@ -57,10 +55,10 @@ def _element_problems(tag: str, element: Element) -> list[str]:
 
 
 def _outside_assets(src: str | None) -> bool:
-    """Scripts of the site are Material's and ours, all under assets/ or search/ of the site."""
+    """Scripts of the site are Material's and ours, under assets/, and the search's, under pagefind/."""
     if src is None:
         return False
-    return not re.match(r"^(?:(?:\.\./)*|/(?:[\w.-]+/)*)(assets|search)/[\w./-]+\.js(\?[\w=.-]*)?$", src)
+    return not re.match(r"^(?:(?:\.\./)*|/(?:[\w.-]+/)*)(assets|pagefind)/[\w./-]+\.js(\?[\w=.-]*)?$", src)
 
 
 def text_of(root: Element) -> str:

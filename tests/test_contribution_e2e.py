@@ -20,6 +20,7 @@ from frictionless import Resource, Schema
 from pypdf import PdfReader
 
 from tests.conftest import ROOT, build_site, copy_project
+from tests.search_index import by_url
 
 SLUG = "saint-testin-inventaire-des-crues"
 TITLE = "Saint-Testin-des-Bois : un inventaire partagé des crues du ruisseau"
@@ -106,9 +107,13 @@ def test_card_is_in_the_bank_and_its_filter_pages(added: tuple[Path, Path]) -> N
 
 
 def test_card_is_in_the_search_index(added: tuple[Path, Path]) -> None:
+    """Its page is indexed, with its title, its text and the facets of its card as filters."""
     _, site = added
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    assert any(doc["location"].startswith(f"cas/{SLUG}/") and "Saint-Testin-des-Bois" in doc["title"] for doc in docs)
+    record = by_url(site)[f"/cas/{SLUG}/"]
+    assert record["meta"]["title"] == TITLE and "Douze crues recensées." in record["content"]
+    assert record["filters"]["Thème"] == ["Risques naturels et climatiques", "Participation citoyenne"]
+    assert record["filters"]["Taille du territoire"] == ["Moins de 3 500 hab."]
+    assert record["filters"]["Région ou pays"] == ["Occitanie"] and record["filters"]["Type"] == ["Fiche expérience"]
 
 
 def test_card_is_in_the_open_data(added: tuple[Path, Path]) -> None:

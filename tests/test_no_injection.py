@@ -27,7 +27,8 @@ from recueil.pages import PageMaker
 from recueil.project import Project
 from recueil.sanitize import clean_html, unsafe_markup
 from tests.conftest import ROOT, build_site, copy_project
-from tests.html_safety import SEARCH_MARKUP, fragment_elements, head_of, live_markup, parse_document, text_of
+from tests.html_safety import fragment_elements, head_of, live_markup, parse_document, text_of
+from tests.search_index import by_url
 
 TODAY = dt.date.today().isoformat()
 CASE_TITLE = "Ville Z : \" onmouseover=\"alert('title') — un titre entre guillemets"
@@ -205,14 +206,20 @@ def test_the_hook_sanitises_card_pages(hostile_site):
     assert "alert('entity')" in text_of(parse_document(page))
 
 
-def test_search_index_holds_no_markup_material_would_inject(hostile_site):
-    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any("zz-ville-hostile" in doc["location"] for doc in index["docs"])
-    for doc in index["docs"]:
-        for field in ("title", "text"):
-            elements = fragment_elements(doc[field])
-            assert {tag for tag, _ in elements} <= SEARCH_MARKUP, (doc["location"], field, doc[field][:300])
-            assert [attributes for _, attributes in elements if attributes] == [], (doc["location"], field)
+def test_search_index_holds_the_payload_as_text(hostile_site):
+    """Pagefind stores the indexed text, the title and the filters of a page as plain text: the card's
+    fields as typed, never markup (its script escapes < and > before making an excerpt; the browser
+    test tests/browser/test_search.py shows the results of a search for them, inert)."""
+    index = by_url(hostile_site)
+    case, rec = index["/cas/zz-ville-hostile/"], index["/recommandations/zz-recommandation-piegee/"]
+    assert case["meta"] == {"title": CASE_TITLE, "type": "Fiche expérience"}
+    assert case["filters"]["Région ou pays"] == ["<svg onload=alert('country')>"]  # abroad: its country, as text
+    assert "<script>alert('summary')</script>" in case["content"] and "alert('entity')" in case["content"]
+    assert rec["filters"]["Recommandation"] == ["99. Recommandation \" onmouseover=\"alert('rec-title')"]
+    for url, record in index.items():
+        texts = [record["content"], *record["meta"].values(), *(v for vs in record["filters"].values() for v in vs)]
+        escaped = [text.replace("<", "&lt;").replace(">", "&gt;") for text in texts]  # what Pagefind's script shows
+        assert [fragment_elements(text) for text in escaped if fragment_elements(text)] == [], url
 
 
 def test_feed_carries_the_payload_as_text(hostile_site):

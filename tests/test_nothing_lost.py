@@ -21,9 +21,10 @@ from recueil.linking import load_bank
 from recueil.project import Project
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document
+from tests.search_index import fragments
 
 SYNTHETIC = 1_000
-CASE_LOCATION = re.compile(r"^cas/([^/#]+)/")
+CASE_URL = re.compile(r"^/cas/([^/#]+)/$")
 
 
 def card_slugs(project: Path) -> Counter[str]:
@@ -43,10 +44,9 @@ def page_slugs(site: Path) -> Counter[str]:
 
 
 def search_slugs(site: Path) -> Counter[str]:
-    """Each case page once in the search index (its sections come as `cas/<slug>/#anchor`)."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    return Counter(match.group(1) for doc in docs if (match := CASE_LOCATION.match(doc["location"]))
-                   and "#" not in doc["location"])
+    """Each case page once in the search index (Pagefind's fragments, one per page), filed as a case."""
+    return Counter(match.group(1) for record in fragments(site) if (match := CASE_URL.match(record["url"]))
+                   and record["filters"].get("Type") == ["Fiche expérience"])
 
 
 def json_slugs(site: Path) -> Counter[str]:

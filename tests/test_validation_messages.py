@@ -105,6 +105,12 @@ def test_valid_card_passes(tmp_path):
     ("## En savoir plus", "## Pour aller plus loin",
      "cases/test.md:17: texte: section(s) manquante(s) : « ## En savoir plus » (les sections attendues, dans "
      "l'ordre : Contexte, Action mise en œuvre, Résultats et perspectives, En savoir plus)"),
+    ("## Contexte\n\nx\n", "## Contexte\n\nx <span data-pagefind-filter=\"Thème\">Énergie</span>\n",
+     "cases/test.md:20: texte: attribut data-pagefind-filter réservé à la recherche du site "
+     "(les filtres et le classement de la recherche viennent des champs de la fiche : retirez cet attribut)"),
+    ("## Contexte\n\nx\n", "## Contexte\n\nx\n{: data-pagefind-weight=\"10\" }\n",
+     "cases/test.md:21: texte: attribut data-pagefind-weight réservé à la recherche du site "
+     "(les filtres et le classement de la recherche viennent des champs de la fiche : retirez cet attribut)"),
 ])
 def test_each_problem_is_located_and_explained(tmp_path, old, new, expected):
     assert old in GOOD

@@ -1,4 +1,5 @@
-"""axe-core in Chromium: no violation on the home, a recommendation, a case, the bank and a theme page.
+"""axe-core in Chromium: no violation on the home, a recommendation, a case, the bank and a theme page,
+nor with the search dialog open, nor on the search page with results and filters.
 
 axe-core is a test-only npm package: `npm ci --prefix tests/browser` installs the version pinned in
 tests/browser/package-lock.json into tests/browser/node_modules (ignored by git).
@@ -57,9 +58,20 @@ def test_no_axe_violation_on_the_bank_with_every_filter_open_and_a_selection(pag
 
 
 def test_no_axe_violation_with_the_search_dialog_open(page: Page, site_url: str, axe_source: str):
-    page.goto(site_url)
-    page.locator(".md-search__input").click()
+    page.goto(site_url + "cas/")
+    page.wait_for_function("window.PagefindComponents !== undefined")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
     page.keyboard.type("Niort", delay=20)
-    page.wait_for_selector(".md-search-result__item")
-    assert page.locator(".md-search").get_attribute("aria-label") == "Recherche"
+    page.wait_for_selector("pagefind-modal .pf-result-link")
+    assert page.get_by_role("dialog", name="Rechercher").is_visible()
+    assert violations(page, axe_source) == []
+
+
+def test_no_axe_violation_on_the_search_page_with_results_and_filters(page: Page, site_url: str, axe_source: str):
+    page.goto(site_url + "recherche/?q=donn%C3%A9es&taille=metropole")
+    page.wait_for_selector("pagefind-results[instance=page] .pf-result-link")
+    page.wait_for_selector("pagefind-filter-pane input:checked")
+    closed = page.locator("details.pf-filter-group:not([open]) > summary")
+    while closed.count():
+        closed.first.click()  # every filter unfolded
     assert violations(page, axe_source) == []

@@ -1,5 +1,6 @@
 """The case bank in Chromium: filters against the card files, live counts, URL state, sort, keyboard,
-the map following the filters, search, and the pages that work without JavaScript."""
+the map following the filters, and the pages that work without JavaScript (the site search has its
+own file, test_search.py)."""
 
 from __future__ import annotations
 
@@ -247,34 +248,6 @@ def test_the_map_follows_the_filters(page: Page, site_url: str):
     assert {slug for slug, visible in listed if visible} == expected & {slug for slug, _ in listed}
     page.get_by_role("button", name="Réinitialiser les filtres").click()
     assert page.locator("figure.recueil-map [data-slug][hidden]").count() == 0
-
-
-def _first_result_links(page: Page, site_url: str, query: str) -> list[str]:
-    page.goto(site_url)
-    page.locator(".md-search__input").click()
-    page.keyboard.type(query, delay=20)
-    page.wait_for_selector(".md-search-result__item")
-    page.wait_for_timeout(300)  # results refine while the query is typed
-    return page.eval_on_selector_all(".md-search-result__item > a.md-search-result__link",
-                                     "links => links.map(a => new URL(a.href).pathname)")
-
-
-def test_search_for_a_town_lists_its_cards_first(page: Page, site_url: str):
-    links = _first_result_links(page, site_url, "Niort")
-    niort = slugs_where(lambda c: c.meta.territory.name == "Niort")
-    assert niort
-    assert {link.strip("/").split("/")[-1] for link in links[: len(niort)]} == niort
-
-
-def test_search_finds_cases_by_programme_theme_and_text(page: Page, site_url: str):
-    tee = slugs_where(lambda c: c.meta.programme == "tee-2022")
-    links = _first_result_links(page, site_url, "Transition écologique")
-    assert tee & {link.strip("/").split("/")[-1] for link in links}
-    heat = slugs_where(lambda c: "ilots-chaleur-adaptation" in c.meta.themes)
-    links = _first_result_links(page, site_url, "Îlots de chaleur")
-    assert heat & {link.strip("/").split("/")[-1] for link in links}
-    links = _first_result_links(page, site_url, "inventaire")  # « l'inventaire » in a title: elision is split
-    assert "ales-patrimoine-arbore" in {link.strip("/").split("/")[-1] for link in links}
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from recueil.project import Project
 from tests.helpers import ROOT
 
 A4 = (595.3, 841.9)  # points
-CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search", ".md-footer"]
+CHROME = [".md-header", ".md-tabs", ".md-sidebar--primary", ".md-sidebar--secondary", "pagefind-modal-trigger",
+          ".md-footer"]
 
 
 def printed(page: Page) -> PdfReader:
@@ -60,3 +61,15 @@ def test_external_links_print_their_address_once(page: Page, site_url: str) -> N
     assert squash("OpenDataFrance (https://www.opendatafrance.net/)") in text
     # A source already writes its address beside the link: printed once, not twice.
     assert text.count("https://www.banquedesterritoires.fr/") == 2  # "En savoir plus" link, and the source
+
+
+def test_printing_the_search_page_prints_its_results_not_its_tools(page: Page, site_url: str) -> None:
+    page.goto(site_url + "recherche/?q=Niort")
+    page.wait_for_selector("pagefind-results[instance=page] .pf-result-link")
+    page.emulate_media(media="print")
+    for selector in ("pagefind-modal-trigger", "pagefind-modal", ".recueil-search pagefind-input",
+                     ".recueil-search__filters"):
+        assert page.eval_on_selector_all(
+            selector, "els => els.length > 0 && els.every(el => getComputedStyle(el).display === 'none')"), selector
+    text = squash("".join(p.extract_text() for p in printed(page).pages))
+    assert squash("Niort") in text and squash("Filtrer") not in text

@@ -1,0 +1,202 @@
+"""Feed pages to Pagefind while the site is being built, on the machine's other core.
+
+Running the Pagefind program over the finished site costs its whole indexing time after the build
+(35 s of processor at 10,000 cases). Pagefind also runs as a service (`pagefind --service`, the
+protocol of its official Node and Python wrappers: base64-encoded JSON messages ended by a comma,
+on its standard input and output); pages sent to it as soon as they are written are indexed in
+parallel with the rest of the build, and only the writing of the index files is left at the end.
+
+The official Python wrapper (`pagefind.index.PagefindIndex`) polls for one answer every tenth of a
+second, which would take a quarter of an hour for 10,000 pages: this module speaks the same
+protocol with a reader thread instead. A writer thread encodes and sends the pages, so the build
+never waits on Pagefind.
+
+Each page is sent slimmed to what Pagefind reads: its `<html lang>` and the part of the page the
+theme marks between SEARCH_START and SEARCH_END (the article with `data-pagefind-body` and the
+page's filters). Menus, header and footer, which Pagefind would parse and then skip, stay out.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import queue
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+SEARCH_START, SEARCH_END = "<!-- search-index:start -->", "<!-- search-index:end -->"
+_STOP = None
+
+
+class IndexerError(Exception):
+    """Pagefind failed; the message says what happened, in French. `started`: whether it ran at all."""
+
+    def __init__(self, message: str, started: bool = True):
+        super().__init__(message)
+        self.started = started
+
+
+@dataclass(frozen=True)
+class IndexerOutcome:
+    pages: int
+    seconds: float  # from the first page to the index written
+    wait_seconds: float  # what the build waited for at the end
+
+
+def slim_page(html: str) -> str | None:
+    """The part of a built page Pagefind indexes, as a small document; None if the page is not indexed."""
+    start, end = html.find(SEARCH_START), html.rfind(SEARCH_END)
+    if start < 0 or end < start:
+        return None
+    return f'<!DOCTYPE html><html lang="fr"><body>{html[start + len(SEARCH_START):end]}</body></html>'
+
+
+class StreamingIndexer:
+    """One Pagefind index, filled page by page while the build goes on."""
+
+    def __init__(self, executable: Path, config: dict[str, Any], timeout: float = 900.0):
+        self.started, self.timeout = time.perf_counter(), timeout
+        self.cancelled = False
+        # An empty working folder: Pagefind reads a pagefind.yml from there, and no file of the
+        # project may change how the site is indexed. What it says on stderr goes to a file.
+        self._folder = tempfile.TemporaryDirectory(prefix="recueil-pagefind-")
+        self._said = tempfile.TemporaryFile()  # noqa: SIM115 (kept while the indexer lives)
+        try:
+            self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=self._said, bufsize=0,
+                                            cwd=self._folder.name)
+        except OSError as error:
+            self._folder.cleanup()
+            raise IndexerError(f"Pagefind ne se lance pas ({error.strerror or error})", started=False) from None
+        self._answers: dict[int, dict[str, Any]] = {}
+        self._answered = threading.Condition()
+        self._sent = 0
+        self._pages = 0
+        self._outbox: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
+        self._failure: str | None = None
+        threading.Thread(target=self._read, daemon=True, name="pagefind-reader").start()
+        self.index_id = int(self._ask({"type": "NewIndex", "config": config})["index_id"])
+        self._writer = threading.Thread(target=self._write, daemon=True, name="pagefind-writer")
+        self._writer.start()
+
+    def add(self, url: str, html: str) -> bool:
+        """Queue a built page (its URL from the site root, '/cas/x/'); False if it is not indexed."""
+        slim = slim_page(html)
+        if slim is None:
+            return False
+        self._outbox.put((url, slim))
+        self._pages += 1
+        return True
+
+    def finish(self, output: Path) -> IndexerOutcome:
+        """Wait for every page to be indexed, write the index into `output`, stop the service."""
+        waiting = time.perf_counter()
+        self._outbox.put(_STOP)
+        self._writer.join()
+        try:
+            last = self._sent
+            self._wait(lambda: last in self._answers)
+            errors = [answer for answer in self._answers.values() if answer.get("type") == "Error"]
+            if self._failure:
+                raise IndexerError(self._what_happened())
+            if errors:
+                raise IndexerError(f"Pagefind a refusé une page ({errors[0].get('message', errors[0])})")
+            self._ask({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(output)})
+        finally:
+            self.close()
+        now = time.perf_counter()
+        return IndexerOutcome(self._pages, now - self.started, now - waiting)
+
+    def cancel(self) -> None:
+        """Drop the index being made (a newer build replaces it)."""
+        self.cancelled = True
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._fail("index abandonné")
+
+    def close(self) -> None:
+        """Stop the service (an unfinished index is dropped)."""
+        if self.process.poll() is None:
+            if self.process.stdin:
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._folder.cleanup()
+
+    # --- protocol ------------------------------------------------------------------------------
+
+    def _send(self, payload: dict[str, Any]) -> int:
+        self._sent += 1
+        message = json.dumps({"message_id": self._sent, "payload": payload}, ensure_ascii=False)
+        stdin: IO[bytes] | None = self.process.stdin
+        try:
+            assert stdin is not None
+            stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+        except (OSError, ValueError) as error:  # the service has stopped
+            self._fail(f"service arrêté : {error}")
+        return self._sent
+
+    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        number = self._send(payload)
+        self._wait(lambda: number in self._answers)
+        answer = self._answers.get(number)
+        if answer is None:
+            self.close()
+            raise IndexerError(self._what_happened())
+        if answer.get("type") == "Error":
+            raise IndexerError(f"Pagefind a refusé la demande ({answer.get('message')})")
+        return answer
+
+    def _wait(self, answered: Callable[[], bool]) -> None:
+        with self._answered:
+            if not self._answered.wait_for(lambda: answered() or self._failure is not None, self.timeout):
+                self.cancel()
+                raise IndexerError(f"Pagefind n'a pas répondu en {self.timeout:.0f} s")
+
+    def _what_happened(self) -> str:
+        """Why the service stopped: its exit code and the last lines it wrote."""
+        if self.cancelled:
+            return "index abandonné"
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._said.seek(0)
+        said = " / ".join(line.strip() for line in self._said.read().decode("utf-8", "replace").splitlines()[-5:]
+                          if line.strip())
+        return f"Pagefind s'est arrêté (code {code}) : {said or self._failure or 'sans message'}"
+
+    def _write(self) -> None:
+        while (item := self._outbox.get()) is not _STOP:
+            url, html = item
+            self._send({"type": "AddFile", "index_id": self.index_id, "url": url, "file_path": None,
+                        "file_contents": html})
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        pending = b""
+        while chunk := stdout.read(1 << 16):
+            pending += chunk
+            *messages, pending = pending.split(b",")
+            for message in messages:
+                answer = json.loads(base64.b64decode(message))
+                with self._answered:
+                    self._answers[int(answer.get("message_id") or 0)] = answer["payload"]
+                    self._answered.notify_all()
+        self._fail("le service s'est arrêté")
+
+    def _fail(self, reason: str) -> None:
+        with self._answered:
+            self._failure = self._failure or reason
+            self._answered.notify_all()
