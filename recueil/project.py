@@ -14,6 +14,11 @@ class Project:
     taxonomy_file: str = "taxonomies.yml"
     templates_dir: str = "templates"
 
+    def __post_init__(self) -> None:
+        # Absolute: `mkdocs build -f mkdocs.yml` gives a relative config path, and a card's links
+        # to docs/ are checked from its file's full path.
+        object.__setattr__(self, "root", self.root.absolute())
+
     @property
     def cases(self) -> Path:
         return self.root / self.cases_dir

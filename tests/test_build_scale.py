@@ -145,6 +145,17 @@ def test_a_link_check_kept_from_the_last_load_follows_the_files_it_needs(tmp_pat
         load_bank(project)
 
 
+def test_links_to_docs_resolve_from_a_relative_project_folder(tmp_path, monkeypatch):
+    """`mkdocs build -f mkdocs.yml` names the project by a relative path: links to docs/ still resolve."""
+    root = mini_project(tmp_path)
+    card = root / "cases" / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail, voir [la note](../guide/note.md)."))
+    (root / "docs" / "guide").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "guide" / "note.md").write_text("# Note\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert load_bank(Project(Path("."))).case_by_slug["niort-portail"]
+
+
 def test_a_broken_card_is_reported_at_every_load(tmp_path):
     project = Project(mini_project(tmp_path))
     card = project.cases / "niort-portail.md"
