@@ -3,7 +3,8 @@
 
 List this module last in `hooks`: its on_post_page must see the final HTML of each page (after the
 feed link of recueil_hooks.py and the pages given back by recueil_serve.py). Under `mkdocs serve`,
-the index is written in the background: the page is served at once, the search follows a moment later.
+the pages are sent once the rebuild is done and the index is made in the background: the page is
+served at once, the search follows a moment later.
 """
 
 from __future__ import annotations
@@ -31,33 +32,42 @@ def on_startup(command: str, dirty: bool) -> None:
 @event_priority(100)  # before recueil_serve.py moves the previous site aside
 def on_pre_build(config: MkDocsConfig) -> None:
     _stop_previous()
-    try:
-        _state["indexer"] = StreamingIndexer(pagefind_executable(), indexer_config())
-    except (IndexerError, SearchIndexError) as error:
-        raise PluginError(f"recherche : {error}") from None
+    # Under serve, the pages are sent once the rebuild is served; in a build, as they are made.
+    _state.update(pages=[], indexer=None if _state["serving"] else _start())
 
 
 @event_priority(-100)
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
-    indexer: StreamingIndexer | None = _state.get("indexer")
-    if indexer is not None:
-        indexer.add("/" + page.url, output)
+    if _state["indexer"] is not None:
+        _state["indexer"].add("/" + page.url, output)
+    else:
+        _state["pages"].append(("/" + page.url, output))
     return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    indexer: StreamingIndexer = _state.pop("indexer")
     output = Path(config.site_dir) / INDEX_DIR
     if _state["serving"]:
-        finisher = threading.Thread(target=_finish_quietly, args=(indexer, output), daemon=True)
+        # The rebuilt page is served at once; the index follows, made on the side.
+        indexer, pages = _start(), _state.pop("pages")
+        finisher = threading.Thread(target=_index_quietly, args=(indexer, pages, output), daemon=True)
         _state["finishing"] = (indexer, finisher)
         finisher.start()
         return
+    indexer: StreamingIndexer = _state.pop("indexer")
     try:
         outcome = indexer.finish(output)
     except IndexerError as error:
         raise PluginError(f"recherche : {error} ; reconstruisez le site") from None
-    log.info(f"recherche : {outcome.pages} pages indexées ({outcome.wait_seconds:.1f} s après les pages)")
+    log.info(f"recherche : {outcome.pages} pages indexées ({outcome.wait_seconds:.1f} s après les pages, "
+             f"dont {outcome.write_seconds:.1f} s d'écriture)")
+
+
+def _start() -> StreamingIndexer:
+    try:
+        return StreamingIndexer(pagefind_executable(), indexer_config())
+    except (IndexerError, SearchIndexError) as error:
+        raise PluginError(f"recherche : {error}") from None
 
 
 def on_build_error(error: Exception) -> None:
@@ -66,8 +76,10 @@ def on_build_error(error: Exception) -> None:
         indexer.cancel()
 
 
-def _finish_quietly(indexer: StreamingIndexer, output: Path) -> None:
+def _index_quietly(indexer: StreamingIndexer, pages: list[tuple[str, str]], output: Path) -> None:
     try:
+        for url, html in pages:
+            indexer.add(url, html)
         outcome = indexer.finish(output)
         log.info(f"recherche : index refait ({outcome.pages} pages)")
     except IndexerError as error:

@@ -1,4 +1,4 @@
-"""`mkdocs serve` only: a rebuild reuses the generated pages whose source did not change.
+"""`mkdocs serve` only: a rebuild reuses the pages whose source did not change.
 
 recueil/rebuild.py says when that is safe. A reused page skips reading, Markdown conversion, the
 sanitizer and the theme's layout: an empty template stands for the layout and on_post_page puts
@@ -62,7 +62,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
 def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
     """Everything a page depends on besides its own source, for the rebuild store."""
     generated = {file.src_uri for file in files.documentation_pages() if file.generated_by}
-    _state.update(generated=generated, reused={}, to_keep={})
+    _state.update(reused={}, to_keep={})
     if STORE.enabled:
         # Card templates make Markdown, compared page by page; the titles of the nav are in nav_heads.
         watched = [Path(config.docs_dir), Path(__file__).parent]
@@ -83,9 +83,10 @@ def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja
 
 
 def on_pre_page(page: Any, config: MkDocsConfig, files: Files) -> Any:
-    """A generated page whose file is the one of the previous rebuild is not read nor converted again."""
+    """A page whose file is the one of the previous rebuild is not read nor converted again: the
+    pages made from the cards, and the hand-written ones (any change in docs/ changes the fingerprint)."""
     uri = page.file.src_uri
-    if not STORE.enabled or uri not in _state["generated"]:
+    if not STORE.enabled:
         return page
     built = STORE.reusable(uri, page.file.content_string)
     if built is not None:
@@ -108,7 +109,7 @@ def _restore(page: Any, built: _Built, config: MkDocsConfig, files: Files) -> No
 def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
     """A page whose text holds a `<!-- recueil:… -->` block depends on the whole bank: never kept."""
     uri = page.file.src_uri
-    source = page.file.content_string if uri in _state["generated"] else ""
+    source = page.file.content_string if STORE.enabled else ""
     if STORE.enabled and source and MARKER not in source and uri not in _state["reused"]:
         _state["to_keep"][uri] = (source, markdown, dict(page.meta))
     return markdown

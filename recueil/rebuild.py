@@ -1,8 +1,9 @@
 """What `mkdocs serve` may reuse from one rebuild to the next.
 
 A serve rebuild runs the whole build again; at a thousand cases, converting and laying out every
-page costs seconds, though one card changed. A generated page whose source (its Markdown with its
-front matter) is the same as at the previous rebuild, while nothing else a page depends on changed
+page costs seconds, though one card changed. A page whose source (its Markdown with its front
+matter, made from a card or written by hand) is the same as at the previous rebuild, while nothing
+else a page depends on changed
 (configuration, hand-written pages, theme overrides, the list of files, the titles in the nav: the
 `fingerprint`), gives the same HTML: the site engine stores what it made of the page and takes it
 back instead of reading, converting and laying it out again.

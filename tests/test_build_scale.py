@@ -209,6 +209,9 @@ def serve_store():
 def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_path, monkeypatch, serve_store):
     monkeypatch.setenv("RECUEIL_PDF", "0")
     project = mini_project(tmp_path / "project")
+    (project / "docs" / "note.md").write_text("# Une note\n\nÉcrite à la main.\n", encoding="utf-8")
+    (project / "docs" / "chiffres.md").write_text("# Chiffres\n\n<!-- recueil:accueil-chiffres -->\n",
+                                                  encoding="utf-8")
     served = tmp_path / "served"
     _build(project, served, "serve")
     card = project / "cases" / "niort-portail.md"
@@ -217,6 +220,8 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_serve.py"))
     reused = set(hooks._state["reused"])
     assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
+    assert "note.md" in reused, "a hand-written page without a recueil block is reused too"
+    assert "chiffres.md" not in reused, "a page with a recueil block shows the bank: made again"
     assert "cas/niort-portail.md" not in reused
 
     clean = _build(project, tmp_path / "clean", "build")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -264,7 +265,7 @@ def test_the_build_sends_each_page_and_writes_the_index_at_the_end(tmp_path, cap
     with caplog.at_level(logging.INFO, logger="mkdocs.hooks.recueil.search"):
         hooks.on_post_build(config)
     [said] = [record.getMessage() for record in caplog.records]
-    assert said.startswith("recherche : 2 pages indexées (") and said.endswith(" s après les pages)")
+    assert re.fullmatch(r"recherche : 2 pages indexées \(\d+\.\d s après les pages, dont \d+\.\d s d'écriture\)", said)
     fragments = by_url(tmp_path / "site")
     assert set(fragments) == {"/", "/cas/alpha/"}
     assert "Alpha à Alès, texte de la page." in fragments["/cas/alpha/"]["content"]
