@@ -1,15 +1,18 @@
 """MkDocs adapter: a few lines per event, all the work is done by the `recueil` package.
 
-Event order: on_config loads and checks every card (a broken card stops the build with all its
-messages), on_files adds the generated pages and the site's data files (open data, Atom feed,
-card schemas, the contribution form's settings), on_post_page announces the feed in each page's
-head, on_post_build prints the guide to site/guide.pdf, on_serve watches the card folders.
+Event order: on_startup notes a one-off `mkdocs build` (Python's collector is paused while the
+engine works, see on_config and on_files), on_config loads and checks every card (a broken card
+stops the build with all its messages), on_files adds the generated pages and the site's data
+files (open data, Atom feed, card schemas, the contribution form's settings), on_post_page
+announces the feed in each page's head, on_post_build prints the guide to site/guide.pdf,
+on_serve watches the card folders.
 Two more hook modules follow this one in mkdocs.yml: recueil_serve.py (under `mkdocs serve`,
 unchanged pages are not made again) and recueil_search.py (the site search, fed page by page).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 from html import escape
 from pathlib import Path
@@ -35,11 +38,18 @@ log = logging.getLogger("mkdocs.hooks.recueil")
 _state: dict[str, Any] = {}
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    _state["building"] = command == "build"
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = Project(Path(config.config_file_path).parent)
+    if _state.get("building"):
+        gc.disable()  # the cards and pages made now live for the whole build: collecting would only scan them
     try:
         bank = load_bank(project)
     except (CardErrors, TaxonomyError) as failure:
+        gc.enable()
         raise PluginError(str(failure)) from None
     for warning in bank.warnings:
         log.warning(str(warning))
@@ -64,6 +74,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         generated = File.generated(config, path, content=text)
         generated.edit_uri = None  # made from the cards: no file of docs/ to edit
         files.append(generated)
+    if _state.get("building"):
+        # A single build: what the engine made stays out of the collections that MkDocs' own work
+        # triggers from here on (a `mkdocs serve` process runs many builds and keeps collecting all).
+        gc.freeze()
+        gc.enable()
     return files
 
 
@@ -103,6 +118,18 @@ def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: File
 def on_post_build(config: MkDocsConfig) -> None:
     """Write site/guide.pdf. RECUEIL_PDF=0 skips it; =1 renders it afresh even if the cards did not change
     (by default a serve rebuild reuses the PDF made for the same content)."""
+    try:
+        _print_guide(config)
+    finally:
+        gc.unfreeze()  # the build is over: what on_files froze may be collected again
+
+
+def on_build_error(error: Exception) -> None:
+    gc.unfreeze()
+    gc.enable()
+
+
+def _print_guide(config: MkDocsConfig) -> None:
     setting = pdf_setting()
     if setting is False:
         return

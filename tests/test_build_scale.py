@@ -13,6 +13,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mkdocs.exceptions import Abort
 
 import recueil.linking as linking
 from benchmarks.synthetic import write_synthetic_cases
@@ -196,6 +197,27 @@ def _build(project: Path, site: Path, command: str) -> Path:
     config.plugins.on_startup(command=command, dirty=False)
     build(config, serve_url="http://127.0.0.1:8000/")
     return site
+
+
+def test_a_build_pauses_the_collector_for_the_engine_and_leaves_it_as_it_was(tmp_path, monkeypatch):
+    """A one-off build freezes what the engine made (collections from then on skip it) and gives
+    everything back at the end; a failed build too. `mkdocs serve` never touches the collector."""
+    import gc
+
+    monkeypatch.setenv("RECUEIL_PDF", "0")
+    project = mini_project(tmp_path / "project")
+    frozen: list[int] = []
+    freeze = gc.freeze
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1) or freeze())
+    _build(project, tmp_path / "site", "build")
+    assert frozen == [1] and gc.isenabled() and gc.get_freeze_count() == 0
+    _build(project, tmp_path / "served", "serve")
+    assert frozen == [1], "serve builds again and again: nothing frozen"
+    card = project / "cases" / "niort-portail.md"
+    _touch(card, card.read_text(encoding="utf-8").replace("status: ", "status: inconnu-", 1))
+    with pytest.raises(Abort, match="BuildError"):
+        _build(project, tmp_path / "broken", "build")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 @pytest.fixture
