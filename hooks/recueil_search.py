@@ -79,7 +79,8 @@ def on_build_error(error: Exception) -> None:
 def _index_quietly(indexer: StreamingIndexer, pages: list[tuple[str, str]], output: Path) -> None:
     try:
         for url, html in pages:
-            indexer.add(url, html)
+            if not indexer.add(url, html) and indexer.cancelled:
+                break
         outcome = indexer.finish(output)
         log.info(f"recherche : index refait ({outcome.pages} pages)")
     except IndexerError as error:

@@ -97,7 +97,7 @@ class StreamingIndexer:
 
     def add(self, url: str, html: str) -> bool:
         """Queue a built page (its URL from the site root, '/cas/x/'); False if it is not indexed."""
-        slim = slim_page(html)
+        slim = None if self.cancelled else slim_page(html)
         if slim is None:
             return False
         self._outbox.put((url, slim))
@@ -189,6 +189,8 @@ class StreamingIndexer:
 
     def _write(self) -> None:
         while (item := self._outbox.get()) is not _STOP:
+            if self.cancelled:
+                continue  # drop what is left without encoding it: a newer build needs the time
             url, html = item
             self._send({"type": "AddFile", "index_id": self.index_id, "url": url, "file_path": None,
                         "file_contents": html})
