@@ -17,8 +17,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from recueil.linking import Bank, Case, load_bank
 from recueil.project import Project
-from tests.conftest import build_site, copy_project, serve_directory
+from tests.conftest import serve_directory
 from tests.helpers import ROOT
+from tests.test_no_injection import hostile_site as hostile_site  # the fixture, shared
 
 DIALOG = "dialog.pf-modal"
 DIALOG_LINKS = "pagefind-modal .pf-result-link"
@@ -270,14 +271,9 @@ def test_without_javascript_the_search_leads_elsewhere(browser: Browser, site_ur
 
 
 @pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    from tests.test_no_injection import write_hostile_cards
-
-    project = write_hostile_cards(copy_project(tmp_path_factory.mktemp("hostile-project")))
-    site = tmp_path_factory.mktemp("hostile-site")
-    result = build_site(project, site)
-    assert result.returncode == 0, result.stderr
-    return serve_directory(site)
+def hostile_url(hostile_site: Path) -> str:
+    """The hostile site of tests/test_no_injection.py, served."""
+    return serve_directory(hostile_site)
 
 
 LIVE_MARKUP = """root => [...root.querySelectorAll('*')].flatMap(el =>
