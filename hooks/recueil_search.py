@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from recueil.indexer import IndexerError, StreamingIndexer
-from recueil.search import INDEX_DIR, SearchIndexError, indexer_config, pagefind_executable
+from recueil.search import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
 
 log = logging.getLogger("mkdocs.hooks.recueil.search")
 _state: dict[str, Any] = {"serving": False}
@@ -58,7 +58,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     try:
         outcome = indexer.finish(output)
     except IndexerError as error:
-        raise PluginError(f"recherche : {error} ; reconstruisez le site") from None
+        raise PluginError(explain(error)) from None
     log.info(f"recherche : {outcome.pages} pages indexées ({outcome.wait_seconds:.1f} s après les pages, "
              f"dont {outcome.write_seconds:.1f} s d'écriture)")
 
@@ -66,8 +66,10 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _start() -> StreamingIndexer:
     try:
         return StreamingIndexer(pagefind_executable(), indexer_config())
-    except (IndexerError, SearchIndexError) as error:
-        raise PluginError(f"recherche : {error}") from None
+    except IndexerError as error:
+        raise PluginError(explain(error)) from None
+    except SearchIndexError as error:  # no Pagefind program: its message says how to install it
+        raise PluginError(str(error)) from None
 
 
 def on_build_error(error: Exception) -> None:

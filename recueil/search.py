@@ -82,10 +82,14 @@ def index_site(site_dir: Path, executable: Path | None = None, timeout: float = 
                 indexer.add(page_address(path.relative_to(site_dir).as_posix()), path.read_text(encoding="utf-8"))
         indexer.finish(output)
     except IndexerError as error:
-        hint = FAILURE_HINT if error.started else INSTALL_HINT
-        raise SearchIndexError(f"recherche : {error} ; {hint}") from None
+        raise SearchIndexError(explain(error)) from None
     seconds = time.perf_counter() - start
     return SearchOutcome(_pages_indexed(output), seconds, folder_size(output), output)
+
+
+def explain(error: IndexerError) -> str:
+    """The French message for a failure of the indexer, with what to do."""
+    return f"recherche : {error} ; {FAILURE_HINT if error.started else INSTALL_HINT}"
 
 
 def indexer_config() -> dict[str, object]:

@@ -248,6 +248,7 @@ def test_the_build_fails_with_the_message_and_no_traceback(monkeypatch, tmp_path
     with pytest.raises(PluginError, match=r"^recherche : Pagefind s'est arrêté \(code 3\) : Error: out of memory") \
             as failure:
         hooks.on_pre_build(SimpleNamespace(site_dir=str(tmp_path / "site")))
+    assert str(failure.value).endswith(" ; corrigez la cause indiquée puis reconstruisez le site")
     assert failure.value.__cause__ is None and failure.value.__suppress_context__
 
 
