@@ -34,6 +34,7 @@ from typing import IO, Any
 SEARCH_START, SEARCH_END = "<!-- search-index:start -->", "<!-- search-index:end -->"
 _STOP = None
 NICENESS = 10
+TIMEOUT_S = 900.0  # longest wait for an answer of Pagefind before the build gives up
 
 
 class IndexerError(Exception):
@@ -47,7 +48,6 @@ class IndexerError(Exception):
 @dataclass(frozen=True)
 class IndexerOutcome:
     pages: int
-    seconds: float  # from the first page to the index written
     wait_seconds: float  # what the build waited for at the end
     write_seconds: float  # of which writing the index files
 
@@ -69,8 +69,8 @@ def slim_page(html: str) -> str | None:
 class StreamingIndexer:
     """One Pagefind index, filled page by page while the build goes on."""
 
-    def __init__(self, executable: Path, config: dict[str, Any], timeout: float = 900.0):
-        self.started, self.timeout = time.perf_counter(), timeout
+    def __init__(self, executable: Path, config: dict[str, Any], timeout: float = TIMEOUT_S):
+        self.timeout = timeout
         self.cancelled = False
         # An empty working folder: Pagefind reads a pagefind.yml from there, and no file of the
         # project may change how the site is indexed. What it says on stderr goes to a file.
@@ -122,7 +122,7 @@ class StreamingIndexer:
         finally:
             self.close()
         now = time.perf_counter()
-        return IndexerOutcome(self._pages, now - self.started, now - waiting, now - indexed)
+        return IndexerOutcome(self._pages, now - waiting, now - indexed)
 
     def cancel(self) -> None:
         """Drop the index being made (a newer build replaces it)."""

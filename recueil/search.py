@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .facets import case_values, value_labels
-from .indexer import IndexerError, StreamingIndexer
+from .indexer import TIMEOUT_S, IndexerError, StreamingIndexer
 from .linking import Bank, Case, Recommendation
 
 INDEX_DIR = "pagefind"  # under the site folder
@@ -35,7 +35,6 @@ FAILURE_HINT = "corrigez la cause indiquée puis reconstruisez le site"
 INSTALL_HINT = "installez-le avec « pip install 'pagefind[bin]>=1.5.2,<2' » (ou « pip install -e . »)"
 # Inside the indexed article but not text of the page: Material's permalinks (¶) and edit button.
 NOT_TEXT = (".headerlink", ".md-content__button", ".md-source-file")
-TIMEOUT_S = 900.0
 # The kind of every page (fiche expérience, recommandation…): its values are set by the theme
 # (overrides/partials/recueil-search-filters.html), the other filters are the bank's facets.
 TYPE_FILTER = "Type"
