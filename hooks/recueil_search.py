@@ -10,6 +10,8 @@ served at once, the search follows a moment later.
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -54,7 +56,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         _state["finishing"] = (indexer, finisher)
         finisher.start()
         return
-    indexer: StreamingIndexer = _state.pop("indexer")
+    indexer = _state.pop("indexer")
     try:
         outcome = indexer.finish(output)
     except IndexerError as error:
@@ -79,15 +81,28 @@ def on_build_error(error: Exception) -> None:
 
 
 def _index_quietly(indexer: StreamingIndexer, pages: list[tuple[str, str]], output: Path) -> None:
+    """Make the index of a served rebuild aside, then swap it for the previous one: the search of
+    the served site keeps working while the new index is made."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".recueil-search-", dir=output.parent))
     try:
         for url, html in pages:
             if not indexer.add(url, html) and indexer.cancelled:
                 break
-        outcome = indexer.finish(output)
+        outcome = indexer.finish(staging / output.name)
+        _swap(staging, output)
         log.info(f"recherche : index refait ({outcome.pages} pages)")
-    except IndexerError as error:
+    except (IndexerError, OSError) as error:
         if not indexer.cancelled:
-            log.warning(f"recherche : {error}")
+            log.warning(f"recherche : index non refait ({error})")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    if output.exists():
+        output.rename(staging / "previous")
+    (staging / output.name).rename(output)
 
 
 def _stop_previous() -> None:

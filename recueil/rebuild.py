@@ -38,6 +38,9 @@ class RebuildStore:
     enabled: bool = False
     fingerprint: str = ""
     pages: dict[str, Stored] = field(default_factory=dict)
+    # Per site folder, the files (paths in the site) its last rebuild wrote; none after a failure:
+    # what may be left in place for the next rebuild, and what it deletes if it does not make them again.
+    outputs: dict[str, set[str]] = field(default_factory=dict)
 
     def start(self, fingerprint: str) -> None:
         """A new rebuild begins; what it depends on besides each page's source is `fingerprint`."""

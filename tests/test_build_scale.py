@@ -226,6 +226,7 @@ def serve_store():
     yield STORE
     STORE.enabled, STORE.fingerprint = False, ""
     STORE.pages.clear()
+    STORE.outputs.clear()
 
 
 def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_path, monkeypatch, serve_store):
@@ -236,6 +237,7 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
                                                   encoding="utf-8")
     served = tmp_path / "served"
     _build(project, served, "serve")
+    written = {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in served.rglob("*.html")}
     card = project / "cases" / "niort-portail.md"
     _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
     _build(project, served, "serve")
@@ -245,11 +247,40 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     assert "note.md" in reused, "a hand-written page without a recueil block is reused too"
     assert "chiffres.md" not in reused, "a page with a recueil block shows the bank: made again"
     assert "cas/niort-portail.md" not in reused
+    untouched = {path for path, before in written.items() if (path.stat().st_ino, path.stat().st_mtime_ns) == before}
+    assert served / "cas" / "lyon-mobilite" / "index.html" in untouched, "a reused page is not written again"
+    assert served / "note" / "index.html" in untouched
+    assert served / "cas" / "niort-portail" / "index.html" not in untouched
+    assert_same_site(served, _build(project, tmp_path / "clean", "build"))
+    assert "Un portail ouvert." in (served / "cas" / "niort-portail" / "index.html").read_text(encoding="utf-8")
 
-    clean = _build(project, tmp_path / "clean", "build")
+
+def test_a_serve_rebuild_deletes_what_it_no_longer_makes_and_recovers_from_a_failure(tmp_path, monkeypatch,
+                                                                                     serve_store):
+    monkeypatch.setenv("RECUEIL_PDF", "0")
+    project = mini_project(tmp_path / "project")
+    served = tmp_path / "served"
+    _build(project, served, "serve")
+    assert (served / "cas" / "village-fontaines" / "index.html").is_file()
+    (project / "cases" / "village-fontaines.md").unlink()
+    _build(project, served, "serve")
+    assert not (served / "cas" / "village-fontaines").exists(), "the page of a deleted card goes, its folder too"
+    assert_same_site(served, _build(project, tmp_path / "clean", "build"))
+
+    card = project / "cases" / "niort-portail.md"
+    text = card.read_text(encoding="utf-8")
+    _touch(card, text.replace("status: ", "status: inconnu-", 1))
+    with pytest.raises(Abort):
+        _build(project, served, "serve")
+    _touch(project / "docs" / "ajout.md", "# Ajout\n")
+    _touch(card, text)
+    _build(project, served, "serve")
+    assert_same_site(served, _build(project, tmp_path / "clean-again", "build"))
+
+
+def assert_same_site(served: Path, clean: Path) -> None:
     served_files = sorted(path.relative_to(served) for path in served.rglob("*") if path.is_file())
     clean_files = sorted(path.relative_to(clean) for path in clean.rglob("*") if path.is_file())
     assert served_files == clean_files
     different = [path for path in served_files if (served / path).read_bytes() != (clean / path).read_bytes()]
     assert different == []
-    assert "Un portail ouvert." in (served / "cas" / "niort-portail" / "index.html").read_text(encoding="utf-8")

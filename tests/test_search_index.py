@@ -287,9 +287,19 @@ def test_under_serve_the_index_is_written_after_the_page_and_a_new_rebuild_drops
     hooks.on_pre_build(config)
     hooks.on_post_page(*page("cas/beta/", "Beta"), config)
     hooks.on_post_build(config)
-    dropped, _ = hooks._state["finishing"]
+    _, finisher = hooks._state["finishing"]
+    finisher.join(timeout=60)
+    assert set(by_url(tmp_path / "site")) == {"/cas/beta/"}, "the new index replaces the previous one"
+    assert [path.name for path in (tmp_path / "site").iterdir()] == ["pagefind"], "made aside, nothing left over"
+
+    hooks.on_pre_build(config)
+    hooks.on_post_page(*page("cas/gamma/", "Gamma"), config)
+    hooks.on_post_build(config)
+    dropped, finisher = hooks._state["finishing"]
     hooks.on_pre_build(config)  # the next edit comes before that index is written: it is dropped
     assert dropped.cancelled and dropped.process.poll() is not None
+    assert not finisher.is_alive() and set(by_url(tmp_path / "site")) == {"/cas/beta/"}, "the served index stays"
+    assert [path.name for path in (tmp_path / "site").iterdir()] == ["pagefind"]
     hooks.on_build_error(RuntimeError("build interrupted"))
     assert "indexer" not in hooks._state
 
