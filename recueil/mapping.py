@@ -243,13 +243,13 @@ def _overlapping_groups(markers: list[Marker]) -> list[list[Marker]]:
     grid: dict[tuple[int, int], list[int]] = {}
     for i, first in enumerate(markers):
         column, row = int(first.x // cell), int(first.y // cell)
+        place, reach = (first.x, first.y), first.style.radius + MARKER_GAP
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for j in grid.get((column + dx, row + dy), ()):
                     second = markers[j]
-                    reach = first.style.radius + second.style.radius + MARKER_GAP
-                    if math.dist((first.x, first.y), (second.x, second.y)) < reach:
-                        parent[root(i)] = root(j)
+                    if math.dist(place, (second.x, second.y)) < reach + second.style.radius:
+                        parent[root(j)] = root(i)  # i's root stays the root: later tests of i are short
         grid.setdefault((column, row), []).append(i)
     groups: dict[int, list[Marker]] = {}
     for i, marker in enumerate(markers):
