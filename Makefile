@@ -9,6 +9,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m compileall -q recueil  # an editable install leaves the engine uncompiled: each build would compile it
 	touch $(STAMP)
 
 build: $(STAMP)

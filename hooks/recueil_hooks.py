@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -31,6 +32,7 @@ from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recomme
 from recueil.pdf import GUIDE_PDF, info_for, pdf_setting, site_settings, write_pdf
 from recueil.problems import CardErrors
 from recueil.project import Project
+from recueil.rebuild import compiled_templates
 from recueil.sanitize import clean_html
 from recueil.taxonomy import TaxonomyError
 
@@ -80,6 +82,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         gc.freeze()
         gc.enable()
     return files
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    env.bytecode_cache = compiled_templates()  # the theme's templates, compiled at an earlier build
+    return env
 
 
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:

@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from recueil.rebuild import STORE, THEME_BYTECODE, fingerprint
+from recueil.rebuild import STORE, fingerprint
 
 REUSED_TEMPLATE = "recueil-reused-page.html"
 MARKER = "<!-- recueil:"
@@ -85,7 +85,6 @@ def on_nav(nav: Any, config: MkDocsConfig, files: Files) -> Any:
 def on_env(env: jinja2.Environment, config: MkDocsConfig, files: Files) -> jinja2.Environment:
     env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({REUSED_TEMPLATE: ""}), env.loader])  # type: ignore[list-item]
     if STORE.enabled:
-        env.bytecode_cache = THEME_BYTECODE  # the theme's templates are not compiled again at each rebuild
         _put_back_previous_site(Path(config.site_dir))
         _state.update(outputs={file.dest_uri for file in files if file.inclusion.is_in_serve()}, left=[])
     return env

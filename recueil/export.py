@@ -24,7 +24,7 @@ from .feed import atom_feed
 from .labels import FlatField, flat_fields
 from .linking import Bank, Case
 from .loading import sections_of
-from .pages import case_uri, make_environment, page_url, recommendation_uri, relative_url
+from .pages import case_uri, page_url, recommendation_uri, relative_url, shared_environment
 from .schema import SCHEMA_FILES, json_schema, schema_text
 
 DATA_DIR = "donnees"
@@ -274,7 +274,7 @@ TYPE_LABELS = {"string": "texte", "integer": "entier", "number": "nombre décima
 
 def data_page(bank: Bank, templates: Path | None = None) -> str:
     """The page « Données ouvertes »: the published files, and every column of the CSV."""
-    return make_environment(templates).get_template("data.md.j2").render(
+    return shared_environment(templates).get_template("data.md.j2").render(
         bank=bank, columns=case_columns(bank), types=TYPE_LABELS, licence=LICENCE, data_dir=DATA_DIR,
         files={"csv": CASES_CSV, "table_schema": CASES_TABLE_SCHEMA, "json": CASES_JSON,
                "recommendations": RECOMMENDATIONS_JSON},

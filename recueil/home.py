@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .linking import Bank
-from .pages import make_environment, relative_url
+from .pages import relative_url, shared_environment
 from .project import Project
 
 MARKER = re.compile(r"^<!--\s*recueil:(?P<name>[a-z0-9-]*)\s*-->[ \t]*$", re.MULTILINE)
@@ -29,7 +29,7 @@ def expand_markers(markdown: str, bank: Bank, project: Project, page_uri: str, s
     """The page with every marker replaced by its block; pages without a marker come back unchanged."""
     if "recueil:" not in markdown:
         return markdown
-    env = make_environment(project.templates)
+    env = shared_environment(project.templates)
 
     def block(match: re.Match[str]) -> str:
         name = match["name"]

@@ -23,6 +23,7 @@ from .linking import Bank, Case, Recommendation
 from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
 from .project import Project
+from .rebuild import compiled_templates
 from .taxonomy import Stratum
 
 
@@ -284,7 +285,8 @@ def make_environment(overrides: Path | None = None) -> Environment:
     if overrides is not None and overrides.is_dir():
         loaders.insert(0, FileSystemLoader(overrides))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      bytecode_cache=compiled_templates())
     env.filters["thousands"] = thousands
     env.filters["yaml_str"] = yaml_scalar
     env.filters["yaml_value"] = yaml_value

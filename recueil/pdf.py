@@ -34,7 +34,7 @@ from markupsafe import Markup
 from . import __version__
 from .linking import Bank, Case, Recommendation
 from .loading import sections_of
-from .pages import axis_uri, case_uri, make_environment, page_url, recommendation_uri
+from .pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
 from .project import Project
 from .sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
 from .suggest import did_you_mean, fold
@@ -416,7 +416,7 @@ def _split_title(text: str, uri: str) -> tuple[str, str]:
 def booklet_html(bank: Bank, project: Project, info: BookletInfo, selection: Selection | None = None) -> str:
     """The whole booklet as one HTML document, styles included, ready for WeasyPrint."""
     booklet = BookletMaker(bank, project, info, selection).booklet()
-    env = make_environment(project.templates)
+    env = shared_environment(project.templates)
     styles = env.get_template(STYLESHEET).render(fonts=FONTS_DIR.as_uri())
     html = env.get_template(TEMPLATE).render(
         b=booklet, info=info, taxonomy=bank.taxonomy, styles=Markup(styles), date=french_date(info.date),

@@ -8,17 +8,20 @@ import os
 import posixpath
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.exceptions import Abort
 
 import recueil.linking as linking
+import recueil.pages as pages
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.linking import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
-from recueil.pages import PageMaker, page_url, relative_url, yaml_scalar
+from recueil.pages import PageMaker, make_environment, page_url, relative_url, yaml_scalar
 from recueil.problems import CardErrors
 from recueil.project import Project
 from recueil.rebuild import STORE
@@ -284,3 +287,28 @@ def assert_same_site(served: Path, clean: Path) -> None:
     assert served_files == clean_files
     different = [path for path in served_files if (served / path).read_bytes() != (clean / path).read_bytes()]
     assert different == []
+
+
+def test_templates_compiled_by_one_build_are_read_back_by_the_next_until_they_change(tmp_path, monkeypatch):
+    monkeypatch.setattr(pages, "compiled_templates", lambda: FileSystemBytecodeCache(str(tmp_path / "cache")))
+    (tmp_path / "cache").mkdir()
+    overrides = tmp_path / "templates"
+    overrides.mkdir()
+    (overrides / "note.md.j2").write_text("Première version : {{ n }}", encoding="utf-8")
+    compiled: list[str | None] = []
+    original = Environment.compile
+
+    def spy(self: Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", spy)
+    assert make_environment(overrides).get_template("case.md.j2") and "case.md.j2" in compiled
+    assert make_environment(overrides).get_template("note.md.j2").render(n=1) == "Première version : 1"
+    compiled.clear()
+    assert make_environment(overrides).get_template("case.md.j2")  # a new environment: a later build
+    assert make_environment(overrides).get_template("note.md.j2").render(n=2) == "Première version : 2"
+    assert compiled == [], "read back from the cache, not compiled again"
+    _touch(overrides / "note.md.j2", "Seconde version : {{ n }}")
+    assert make_environment(overrides).get_template("note.md.j2").render(n=3) == "Seconde version : 3"
+    assert compiled == ["note.md.j2"]
