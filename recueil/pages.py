@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .dates import partial_date
 from .linking import Bank, Case, Recommendation
 from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
@@ -288,6 +289,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=compiled_templates())
     env.filters["thousands"] = thousands
+    env.filters["partial_date"] = partial_date
     env.filters["yaml_str"] = yaml_scalar
     env.filters["yaml_value"] = yaml_value
     env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
