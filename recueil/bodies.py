@@ -136,7 +136,7 @@ def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], b
 
 def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
     """`{: #id .class name=value }` after a Markdown element sets HTML attributes (attr_list extension)."""
-    pairs = list(_attr_list_pairs(attributes))
+    pairs: list[tuple[str, str | None]] = list(_attr_list_pairs(attributes))
     for name, value in pairs:
         if name == "style":
             return "attribut style interdit", "la mise en page vient du site : retirez-le"

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from .bodies import Finding, markdown_findings
 from .frontmatter import dotted
 from .loading import SLUG, ParsedCard
+from .models import MULTI_TERRITORY
 from .problems import Problem, Severity
 from .suggest import did_you_mean, fold
 from .taxonomy import Taxonomy
@@ -128,7 +129,7 @@ def check_status_source(cases: list[ParsedCard], recs: list[ParsedCard], taxonom
             field = "status_source" if "status_source" in card.data else "status"
             yield Problem(card.path, card.line_of(field), field,
                           f"l'avancement doit être daté : la source n° {number} n'a pas de date",
-                          f"ajoutez à cette source date: AAAA-MM-JJ (ou AAAA-MM, AAAA), la date de sa publication")
+                          "ajoutez à cette source date: AAAA-MM-JJ (ou AAAA-MM, AAAA), la date de sa publication")
 
 
 def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -145,6 +146,10 @@ def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: T
         if ("lat" in place) != ("lon" in place):
             yield Problem(card.path, card.line_of("territory"), "territory.lat",
                           "coordonnées incomplètes", "donnez lat et lon ensemble, ou aucune des deux")
+        if place.get("kind") == MULTI_TERRITORY and "lat" in place:
+            yield Problem(card.path, card.line_of("territory", "lat"), "territory.lat",
+                          "une action menée sur plusieurs territoires n'a pas un point sur la carte",
+                          "retirez lat et lon : la fiche est listée à côté de la carte")
 
 
 def check_spreadsheet_formulas(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
