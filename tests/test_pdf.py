@@ -365,8 +365,8 @@ recommendations: [observer]
 status: en-cours
 year: 2022
 sources:
-  - title: Une source
-    url: https://example.org/
+  - {title: Une source, date: "2022",
+     url: "https://example.org/"}
 last_verified: 2026-01-15
 ---
 
