@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .sanitize import INVISIBLE, SCHEME, SCRIPT_HINT, SEARCH_HINT, URL_SCHEMES, raw_tags, reserved_for_search, unsafe_markup
+from .structure import MAX_LINE
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -90,7 +91,7 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         elif fence is not None:
             if opening and opening.group(1)[0] == fence:
                 fence = None
-        else:
+        elif len(line) <= MAX_LINE:  # a longer line is reported by recueil.structure, never searched
             yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
 
 

@@ -20,10 +20,10 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from markupsafe import Markup
 
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
 from .project import Project
 from .rebuild import compiled_templates
+from .structure import sections_of
 from .taxonomy import Stratum
 
 

@@ -34,10 +34,10 @@ from markupsafe import Markup
 
 from . import __version__
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
 from .project import Project
 from .sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
+from .structure import sections_of
 from .suggest import did_you_mean, fold
 from .taxonomy import Stratum, Term
 
@@ -204,7 +204,7 @@ class LinkMap:
         def convert(text: str) -> Markup:
             text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
             extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
-            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", extension])
+            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", "fenced_code", extension])
             return Markup(clean_html(html, PRINT_POLICY))
         return convert
 
