@@ -33,6 +33,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import __version__
+from .dates import french_date
 from .linking import Bank, Case, Recommendation
 from .pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
 from .project import Project
@@ -52,9 +53,6 @@ DOCS_DIR = "docs"
 # WeasyPrint 70 writes the structure tree of a tagged PDF in a time that grows with pages × tags
 # (about 3 s at 200 pages, minutes at 2,000): past this many pages the PDF is written untagged.
 TAGGED_PAGE_LIMIT = 400
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
 # Cards come from pull requests: their HTML goes through the engine's allow-list, narrowed for print:
 # no images (WeasyPrint would fetch them while printing), classes only where the print templates read
 # them (so a card cannot pass for a part title in the bookmarks), and headings from h2 down.
@@ -231,10 +229,6 @@ def build_date() -> dt.date:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
-
-
-def french_date(day: dt.date) -> str:
-    return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass

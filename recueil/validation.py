@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from .bodies import Finding, markdown_findings
 from .frontmatter import dotted
 from .loading import SLUG, ParsedCard
+from .models import MULTI_TERRITORY
 from .problems import Problem, Severity
 from .structure import structure_problems
 from .suggest import did_you_mean, fold
@@ -128,6 +129,23 @@ def check_dates(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxon
                           f"elle doit être au moins {year}")
 
 
+def check_status_source(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """A status is what a dated document says: status_source names it, and it must carry its date."""
+    for card in cases:
+        number, sources = card.data.get("status_source", 1), card.data.get("sources")
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1 or not isinstance(sources, list):
+            continue  # the schema reports these
+        if number > len(sources):
+            yield Problem(card.path, card.line_of("status_source"), "status_source",
+                          f"la fiche n'a pas de source n° {number} (elle en a {len(sources)})",
+                          "donnez le numéro, dans la liste sources, du document qui établit l'avancement")
+        elif isinstance(sources[number - 1], dict) and not sources[number - 1].get("date"):
+            field = "status_source" if "status_source" in card.data else "status"
+            yield Problem(card.path, card.line_of(field), field,
+                          f"l'avancement doit être daté : la source n° {number} n'a pas de date",
+                          "ajoutez à cette source date: AAAA-MM-JJ (ou AAAA-MM, AAAA), la date de sa publication")
+
+
 def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     for card in cases:
         place = card.data.get("territory")
@@ -142,6 +160,10 @@ def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: T
         if ("lat" in place) != ("lon" in place):
             yield Problem(card.path, card.line_of("territory"), "territory.lat",
                           "coordonnées incomplètes", "donnez lat et lon ensemble, ou aucune des deux")
+        if place.get("kind") == MULTI_TERRITORY and "lat" in place:
+            yield Problem(card.path, card.line_of("territory", "lat"), "territory.lat",
+                          "une action menée sur plusieurs territoires n'a pas un point sur la carte",
+                          "retirez lat et lon : la fiche est listée à côté de la carte")
 
 
 def check_territory_place(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -295,9 +317,9 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
-    check_recommendation_identity, check_dates, check_territory, check_territory_place, check_plain_text,
-    check_bidi_controls, check_body_links,
-    check_spreadsheet_formulas, check_structure, check_recommendations_used,
+    check_recommendation_identity, check_dates, check_status_source, check_territory, check_territory_place,
+    check_plain_text, check_bidi_controls, check_body_links, check_spreadsheet_formulas, check_structure,
+    check_recommendations_used,
 )
 
 

@@ -128,8 +128,8 @@
     if (low === null && high === null) return null;
     var set = emptySet();
     for (var index = 0; index < total; index++) {
-      var year = years[index];
-      if ((low === null || year >= low) && (high === null || year <= high)) set[index >>> 5] |= 1 << (index & 31);
+      var year = years[index]; // 0: the card gives no start year, so no range holds it
+      if (year && (low === null || year >= low) && (high === null || year <= high)) set[index >>> 5] |= 1 << (index & 31);
     }
     return set;
   }
