@@ -439,10 +439,10 @@ def import_weasyprint() -> Any:
 
 def _url_fetcher() -> Any:
     """A fetcher that reads the shipped fonts and nothing else: printing never touches the network."""
-    URLFetcher = import_weasyprint().urls.URLFetcher  # noqa: N806 (a class)
+    fetcher: Any = import_weasyprint().urls.URLFetcher
     allowed = (FONTS_DIR.as_uri() + "/",)
 
-    class FontsOnly(URLFetcher):  # type: ignore[misc]
+    class FontsOnly(fetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(allowed):
                 raise ValueError(f"le livret n'a pas à charger {url}")

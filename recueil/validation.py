@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from .bodies import Finding, markdown_findings
 from .frontmatter import dotted
@@ -173,7 +173,7 @@ def check_territory_place(cases: list[ParsedCard], recs: list[ParsedCard], taxon
         if not isinstance(place, dict) or str(place.get("country", "France")).strip().casefold() != "france":
             continue
         lat, lon = place.get("lat"), place.get("lon")
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lat, lon)):
+        if not (_finite(lat) and _finite(lon)):
             continue
         if in_france(lat, lon):
             continue
@@ -182,6 +182,10 @@ def check_territory_place(cases: list[ParsedCard], recs: list[ParsedCard], taxon
                 "pour un autre pays, remplissez country")
         yield Problem(card.path, card.line_of("territory", "lat"), "territory.lat",
                       f"le point {lat}, {lon} est hors de France", hint, Severity.WARNING)
+
+
+def _finite(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def in_france(lat: float, lon: float) -> bool:
