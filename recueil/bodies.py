@@ -27,6 +27,7 @@ from .sanitize import (
     raw_tags,
     unsafe_markup,
 )
+from .structure import MAX_LINE
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -110,7 +111,7 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         elif fence is not None:
             if opening and opening.group(1)[0] == fence:
                 fence = None
-        else:
+        elif len(line) <= MAX_LINE:  # a longer line is reported by recueil.structure, never searched
             yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
 
 

@@ -55,10 +55,10 @@ class Territory(Card):
     insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d{9})$")] | None = Field(
         None, description="Code officiel géographique de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres).",
         examples=["79191"])
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude du centre (degrés décimaux).",
-                              examples=[46.3237])
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude du centre (degrés décimaux).",
-                              examples=[-0.4588])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+                              description="Latitude du centre (degrés décimaux).", examples=[46.3237])
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+                              description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
 
 
 class Source(Card):

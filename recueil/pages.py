@@ -21,11 +21,11 @@ from markupsafe import Markup
 
 from .dates import partial_date
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
 from .models import MULTI_TERRITORY
 from .project import Project
 from .rebuild import compiled_templates
+from .structure import sections_of
 from .taxonomy import Stratum
 
 
