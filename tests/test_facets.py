@@ -122,7 +122,8 @@ def test_matching_agrees_with_a_direct_reading_of_the_cards(data):
     got = {c.slug for c in matching(bank, {"theme": themes, "taille": sizes, "statut": statuses}, (low, None))}
     expected = {c.slug for c in bank.cases
                 if (not themes or themes & set(c.meta.themes)) and (not sizes or c.stratum.id in sizes)
-                and (not statuses or c.meta.status in statuses) and (low is None or (c.meta.year is not None and c.meta.year >= low))}
+                and (not statuses or c.meta.status in statuses)
+                and (low is None or (c.meta.year is not None and c.meta.year >= low))}
     assert got == expected
 
 
