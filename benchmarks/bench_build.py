@@ -1,14 +1,20 @@
 """Build benchmark: the hooked site against plain MkDocs + Material, from 100 to 10,000 cases.
 
-For each size N, a copy of this repository (docs, recommendations, hooks, config, real cases)
-is completed to N cases with valid synthetic ones (benchmarks/synthetic.py), and built twice:
+For each size N and each of two banks, a copy of this repository (docs, recommendations, hooks,
+config, real cases) is completed to N cases (benchmarks/synthetic.py), and built twice. The banks:
+
+- synthétique: generated cards (varied themes, sizes, lengths; plain paragraphs);
+- copies: copies of the real cards (titles and territory names renamed, populations scaled, bodies
+  kept: their tables, lists, links and headings are what Markdown costs on real input).
+
+The two builds:
 
 - hooked: `mkdocs build` with our hooks, the PDF step off (RECUEIL_PDF=0); the site search
   (Pagefind, fed each page by the hooks while the build goes on) is part of it;
 - baseline: the same pages written by `recueil render` into the docs folder and built by plain
-  MkDocs + Material, no hooks, cases out of the nav, with Material's own search plugin, as plain
-  Material is used (a config that INHERITs ours, `hooks: []`, its `plugins` list set again: a
-  list of the child replaces the parent's in an INHERIT merge).
+  MkDocs + Material, no hooks, no theme overrides, cases out of the nav, with Material's default
+  search plugin (lang fr), as plain Material is used (`mkdocs-baseline.yml`: our config without
+  `hooks` nor the theme's `custom_dir`, with `plugins` set to the search plugin).
 
 Measured: wall time and peak memory of each build (`/usr/bin/time -v`, or getrusage), the
 ratio hooked / baseline, linearity (time at 10,000 / time at 1,000), site size, largest case
@@ -18,7 +24,7 @@ and bank-filter (benchmarks/bench_filter.py) scripts.
 
 Full run (about an hour on a 2-core machine):
     .venv/bin/python benchmarks/bench_build.py
-Quick run (N = 100 and 1,000, one run each, ~3 minutes):
+Quick run (N = 100 and 1,000, both banks, one run each, ~6 minutes):
     .venv/bin/python benchmarks/bench_build.py --quick
 Results: printed, and written to bench-results/build-<date>.json and .md.
 """
@@ -45,10 +51,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import write_synthetic_cases  # noqa: E402
+from benchmarks.synthetic import write_real_copies, write_synthetic_cases  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -57,8 +65,10 @@ TIME_V = Path("/usr/bin/time")
 NOT_COPIED = {".git", ".venv", "site", "bench-results", "tests", "benchmarks", "cases", "node_modules",
               ".pytest_cache", ".ruff_cache", ".mypy_cache", "__pycache__", "build", "recueil", "recueil.egg-info"}
 TARGETS = {"ratio": 1.2, "linearity": 10.5, "case_page_kb": 60.0, "rebuild_s": 2.0, "filter_ms": 50.0}
-# Plain Material's search, for the baseline: what this site used before Pagefind.
-MATERIAL_SEARCH = [{"search": {"lang": "fr", "separator": "[\\s\\-'’]+"}}]
+# Plain Material's default search plugin, in French, for the baseline.
+MATERIAL_SEARCH = [{"search": {"lang": "fr"}}]
+# The two banks: generated cards, and copies of the real ones (benchmarks/synthetic.py).
+BANKS = {"synthetique": write_synthetic_cases, "copies": write_real_copies}
 # Results whose excerpt a search shows at first (Pagefind fetches one fragment per result shown).
 RESULTS_SHOWN = 10
 ENV = {**os.environ, "RECUEIL_PDF": "0", "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -77,6 +87,7 @@ class Row:
 
     label: str
     cases: int
+    bank: str = "réel"
     hooked: list[Run] = field(default_factory=list)
     baseline: list[Run] = field(default_factory=list)
     site_mb: float = 0.0
@@ -116,9 +127,9 @@ class Row:
 # --- projects -------------------------------------------------------------------------------
 
 
-def make_project(target: Path, cases: int | None) -> Path:
+def make_project(target: Path, cases: int | None, bank: str = "synthetique") -> Path:
     """A copy of this repository's site sources with `cases` cases in all: the real ones (the
-    guide's pages link to them), completed by synthetic ones; `cases=None`: the real ones only."""
+    guide's pages link to them), completed by cards of `bank` (BANKS); `cases=None`: the real ones only."""
     target.mkdir(parents=True)
     for item in ROOT.iterdir():
         if item.name in NOT_COPIED or item.name.startswith("."):
@@ -130,7 +141,7 @@ def make_project(target: Path, cases: int | None) -> Path:
     if cases is not None:
         if cases < real:
             sys.exit(f"au moins {real} cas : le dépôt en a déjà {real}")
-        write_synthetic_cases(target / "cases", cases - real, seed=cases)
+        BANKS[bank](target / "cases", cases - real, seed=cases)
     return target
 
 
@@ -139,8 +150,10 @@ def make_baseline(project: Path) -> Path:
     docs = project / "docs-baseline"
     shutil.copytree(project / "docs", docs)
     checked([str(BIN / "recueil"), "--root", str(project), "render", "--out", str(docs)], project)
-    config = {"INHERIT": "mkdocs.yml", "docs_dir": docs.name, "hooks": [], "nav": expanded_nav(project),
-              "plugins": MATERIAL_SEARCH}
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    config.pop("hooks", None)
+    config["theme"].pop("custom_dir", None)  # plain Material: none of our theme overrides
+    config.update(docs_dir=docs.name, nav=expanded_nav(project), plugins=MATERIAL_SEARCH)
     path = project / "mkdocs-baseline.yml"
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
     return path
@@ -352,14 +365,14 @@ def fr(value: float, digits: int = 1) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    lines = ["| Cas | Essais | Build avec hooks | Référence sans hooks | Ratio (temps / processeur) "
+    lines = ["| Cas | Banque | Essais | Build avec hooks | Référence sans hooks | Ratio (temps / processeur) "
              "| Mémoire (hooks / réf.) | Site | Plus grande page de cas | Page banque "
              "| Index de recherche (tout / une recherche) | Index lunr de la référence |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         hooked_mb = statistics.median(run.peak_mb for run in row.hooked)
         base_mb = statistics.median(run.peak_mb for run in row.baseline)
-        lines.append(f"| {row.label} | {len(row.hooked)} | {fr(row.hooked_s)} s | {fr(row.baseline_s)} s | "
+        lines.append(f"| {row.label} | {row.bank} | {len(row.hooked)} | {fr(row.hooked_s)} s | {fr(row.baseline_s)} s | "
                      f"{fr(row.ratio, 2)} / {fr(row.cpu_ratio, 2)} | {fr(hooked_mb, 0)} / {fr(base_mb, 0)} Mo | "
                      f"{fr(row.site_mb)} Mo ({row.site_files} fichiers) | {fr(row.largest_case_kb)} ko | "
                      f"{fr(row.bank_page_kb)} ko | {fr(row.search_index_mb, 2)} Mo / {fr(row.search_download_kb)} ko | "
@@ -376,15 +389,16 @@ def verdicts(rows: list[Row], rebuild: dict[str, Any] | None) -> list[str]:
     for row in rows:
         ok = row.ratio <= TARGETS["ratio"]
         pairs = ", ".join(fr(value, 2) for value in row.paired_ratios)
-        lines.append(f"- {row.label} cas : ratio {fr(row.ratio, 2)} en temps, {fr(row.cpu_ratio, 2)} en temps "
+        lines.append(f"- {row.label} cas ({row.bank}) : ratio {fr(row.ratio, 2)} en temps, {fr(row.cpu_ratio, 2)} en temps "
                      f"processeur (cible ≤ 1,2) {'✅' if ok else '❌'} ; essai par essai : {pairs}")
-    by_n = {row.cases: row for row in rows if row.label != "réel"}
-    if 1000 in by_n and 10000 in by_n:
-        linear = by_n[10000].hooked_s / by_n[1000].hooked_s
-        cpu = _cpu(by_n[10000].hooked) / _cpu(by_n[1000].hooked)
-        ok = linear <= TARGETS["linearity"]
-        lines.append(f"- linéarité : 10 000 cas = {fr(linear, 2)} × 1 000 cas en temps, {fr(cpu, 2)} × en temps "
-                     f"processeur (cible ≤ 10,5) {'✅' if ok else '❌'}")
+    for bank in BANKS:
+        by_n = {row.cases: row for row in rows if row.bank == bank}
+        if 1000 in by_n and 10000 in by_n:
+            linear = by_n[10000].hooked_s / by_n[1000].hooked_s
+            cpu = _cpu(by_n[10000].hooked) / _cpu(by_n[1000].hooked)
+            ok = linear <= TARGETS["linearity"]
+            lines.append(f"- linéarité ({bank}) : 10 000 cas = {fr(linear, 2)} × 1 000 cas en temps, {fr(cpu, 2)} × "
+                         f"en temps processeur (cible ≤ 10,5) {'✅' if ok else '❌'}")
     if rows:
         largest = max(row.largest_case_kb for row in rows)
         ok = largest <= TARGETS["case_page_kb"]
@@ -422,6 +436,9 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="N = 100 et 1 000, un essai, sans PDF ni filtre")
     parser.add_argument("--serve-n", type=int, default=1000, help="cas pour la mesure sous mkdocs serve (0 : sans)")
     parser.add_argument("--no-real", action="store_true", help="sans la ligne du contenu réel du dépôt")
+    parser.add_argument("--banks", default=",".join(BANKS),
+                        help="banques complétant les fiches réelles : synthetique (fiches générées), copies "
+                             "(copies des fiches réelles), séparées par des virgules")
     parser.add_argument("--no-companions", action="store_true", help="sans bench_pdf.py ni bench_filter.py")
     parser.add_argument("--out", default=str(ROOT / "bench-results"), help="dossier des résultats")
     parser.add_argument("--workdir", default=None, help="dossier de travail (par défaut : temporaire, effacé)")
@@ -438,9 +455,16 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     rows: list[Row] = []
     try:
-        for label, count in ([] if args.no_real else [("réel", None)]) + [(fr(n, 0), n) for n in sizes]:
-            project = make_project(work / f"projet-{count or 'reel'}", count)
-            row = Row(label, count or len(list((project / "cases").glob("*.md"))))
+        banks = [bank.strip() for bank in args.banks.split(",") if bank.strip()]
+        unknown = set(banks) - set(BANKS)
+        if unknown:
+            sys.exit(f"banque inconnue : {', '.join(sorted(unknown))} (connues : {', '.join(BANKS)})")
+        todo = ([] if args.no_real else [("réel", None, "réel")]) + [
+            (fr(n, 0), n, bank) for n in sizes for bank in banks]
+        for label, count, bank in todo:
+            project = make_project(work / f"projet-{bank}-{count or 'reel'}", count,
+                                   bank if bank in BANKS else "synthetique")
+            row = Row(label, count or len(list((project / "cases").glob("*.md"))), bank)
             large = count is not None and count >= 10_000 and args.runs_large is not None
             measure_size(row, project, args.runs_large if large else args.runs)
             rows.append(row)

@@ -122,3 +122,43 @@ def write_synthetic_cases(folder: Path, n: int, seed: int = 0) -> list[Path]:
         path.write_text(synthetic_case(i, rng), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+# --- copies of the real cards ----------------------------------------------------------------------
+
+REAL_CASES = Path(__file__).resolve().parent.parent / "cases"
+
+
+def _split_card(text: str) -> tuple[dict[str, object], str]:
+    _, front, body = text.split("---\n", 2)
+    meta = yaml.safe_load(front)
+    assert isinstance(meta, dict)
+    return meta, body
+
+
+def copied_case(i: int, original: str, rng: random.Random) -> str:
+    """A real card under another title and territory name, its population scaled (so its size
+    stratum may change); its body (tables, lists, links, headings) and every other field kept."""
+    meta, body = _split_card(original)
+    meta["title"] = f"{meta['title']} (copie {i})"
+    territory = dict(meta["territory"])  # type: ignore[call-overload]
+    territory["name"] = f"{territory['name']} {i}"
+    if isinstance(territory.get("population"), int):
+        territory["population"] = max(50, int(territory["population"] * rng.uniform(0.2, 3.0)))
+    meta["territory"] = territory
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n{body}"
+
+
+def write_real_copies(folder: Path, n: int, seed: int = 0, source: Path = REAL_CASES) -> list[Path]:
+    """Write n cards `copie-<i>.md` into folder, copies of the real cards of `source` in turn
+    (the shape of real bodies, which the generated cards lack); same seed, same files."""
+    rng = random.Random(seed)
+    originals = [path.read_text(encoding="utf-8") for path in sorted(source.glob("*.md"))]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / f"copie-{i:05d}.md"
+        path.write_text(copied_case(i, originals[i % len(originals)], rng), encoding="utf-8")
+        paths.append(path)
+    return paths
