@@ -1,4 +1,6 @@
 # Two entry points: `make serve` (site + PDF, served on http://127.0.0.1:8000) and `make test`.
+# `make serve` builds once: `mkdocs serve` serves the site as soon as it is built and prints the PDF
+# in the background (its links say it is being made until it is there; .cache/recueil/pdf/ keeps it).
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
-serve: build
+serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download), axe-core,

@@ -4,8 +4,8 @@ Event order: on_startup notes a one-off `mkdocs build` (Python's collector is pa
 engine works, see on_config and on_files), on_config loads and checks every card (a broken card
 stops the build with all its messages), on_files adds the generated pages and the site's data
 files (open data, Atom feed, card schemas, the contribution form's settings), on_post_page
-announces the feed in each page's head, on_post_build prints the guide to site/guide.pdf,
-on_serve watches the card folders.
+announces the feed in each page's head, on_post_build prints the guide to site/guide.pdf (under
+`mkdocs serve`, in the background: the site is served first), on_serve watches the card folders.
 Two more hook modules follow this one in mkdocs.yml: recueil_serve.py (under `mkdocs serve`,
 unchanged pages are not made again) and recueil_search.py (the site search, fed page by page).
 """
@@ -29,7 +29,7 @@ from recueil.feed import FEED_PATH
 from recueil.home import MarkerError, expand_markers
 from recueil.linking import Bank, load_bank
 from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recommendation_nav
-from recueil.pdf import GUIDE_PDF, info_for, pdf_setting, site_settings, write_pdf
+from recueil.pdf import GUIDE_PDF, PDF_STATUS, STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, site_settings, write_pdf
 from recueil.problems import CardErrors
 from recueil.project import Project
 from recueil.rebuild import compiled_templates
@@ -38,10 +38,12 @@ from recueil.taxonomy import TaxonomyError
 
 log = logging.getLogger("mkdocs.hooks.recueil")
 _state: dict[str, Any] = {}
+_background_pdf = BackgroundPdf()
 
 
 def on_startup(command: str, dirty: bool) -> None:
     _state["building"] = command == "build"
+    _state["serving"] = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -90,8 +92,13 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
-    """Announce the Atom feed in every page's head, for feed readers' autodiscovery."""
-    return _feed_link(output, page, config)
+    """Announce the Atom feed in every page's head, for feed readers' autodiscovery; under `mkdocs
+    serve`, let the links to the PDF say when it is still being made."""
+    output = _feed_link(output, page, config)
+    if _state.get("serving") and pdf_setting() is not False:
+        status = STATUS_SCRIPT.format(status=escape(get_relative_url(PDF_STATUS, page.url)))
+        output = output.replace("</body>", status + "</body>", 1)
+    return output
 
 
 def _feed_link(output: str, page: Any, config: MkDocsConfig) -> str:
@@ -144,6 +151,9 @@ def _print_guide(config: MkDocsConfig) -> None:
     if setting is False:
         return
     project: Project = _state["project"]
+    if _state.get("serving"):  # the site is served now, the booklet follows (PDF_STATUS says when)
+        _background_pdf.request(project, Path(config.config_file_path), Path(config.site_dir), fresh=setting is True)
+        return
     info = info_for(site_settings(project, Path(config.config_file_path)), project)
     try:
         outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)

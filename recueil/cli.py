@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--taille", action="append", default=[], metavar="ID", help="taille de collectivité (répétable)")
     pdf.add_argument("--axe", metavar="ID", help="axe du guide (A, B, C ou D)")
     pdf.add_argument("--programme", metavar="ID", help="programme d'accompagnement")
+    pdf.add_argument("--config", metavar="FICHIER", help="réglages du site (couverture) : par défaut mkdocs.yml")
+    pdf.add_argument("--fresh", action="store_true",
+                     help="imprimer à nouveau même si le cache (.cache/recueil/pdf/) a déjà ce livret")
     pdf.set_defaults(run=run_pdf)
     search = commands.add_parser("search-index", help="indexer un site déjà construit pour sa recherche (Pagefind)")
     search.add_argument("--site", default="site", help="dossier du site construit (par défaut : site)")
@@ -212,8 +215,10 @@ def run_pdf(project: Project, args: argparse.Namespace) -> int:
     if not chosen:
         print("erreur: aucune fiche ne correspond à cette sélection (essayez « recueil stats »)", file=sys.stderr)
         return 1
-    outcome = write_pdf(bank, project, Path(args.out), info_for(site_settings(project), project), selection, reuse=False)
-    print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, en {outcome.seconds:.1f} s")
+    settings = site_settings(project, Path(args.config) if args.config else None)
+    outcome = write_pdf(bank, project, Path(args.out), info_for(settings, project), selection, reuse=not args.fresh)
+    how = "repris du cache" if outcome.reused else "imprimé"
+    print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, {how} en {outcome.seconds:.1f} s")
     return 0
 
 

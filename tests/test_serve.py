@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 from tests.helpers import mini_project
@@ -51,3 +52,49 @@ def test_serve_rebuilds_when_a_card_changes(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status), bytes(response.read())
+    except urllib.error.HTTPError as error:
+        return int(error.code), b""
+    except OSError:
+        return 0, b""
+
+
+def test_serve_answers_before_the_pdf_is_printed_and_the_pdf_follows(tmp_path):
+    """`make serve`: the first page is served without waiting for WeasyPrint; the booklet is printed in the
+    background (its links say so meanwhile, from a status file), then served, and kept in the cache."""
+    project = mini_project(tmp_path / "mini")
+    (project / "docs" / "index.md").write_text("# Mini recueil\n\n[Le guide en PDF](guide.pdf)\n", encoding="utf-8")
+    port = _free_port()
+    cache = tmp_path / "cache"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_CACHE": str(cache)}
+    env.pop("RECUEIL_PDF", None)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        page = b""
+        while time.monotonic() < deadline and b"</html>" not in page:
+            status, page = _get(base)
+            time.sleep(0.05)
+        assert b"</html>" in page, "the site was never served"
+        pdf_status, pdf = _get(base + "guide.pdf")
+        assert pdf_status == 404 and not list(cache.glob("pdf/*.pdf")), "the first page waited for the PDF"
+        assert _get(base + "guide.pdf.json")[1] == b'{"etat": "en-cours"}'
+        assert b"data-recueil-pdf-status=\"guide.pdf.json\"" in page  # the script that reads that status
+
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and not pdf.startswith(b"%PDF-"):
+            time.sleep(0.5)
+            pdf_status, pdf = _get(base + "guide.pdf")
+        assert pdf.startswith(b"%PDF-"), "the PDF never came"
+        assert _get(base + "guide.pdf.json")[1] == b'{"etat": "pret"}'
+        assert [path.read_bytes() for path in cache.glob("pdf/*.pdf")] == [pdf]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
