@@ -296,7 +296,10 @@ def data_page(bank: Bank, templates: Path | None = None) -> str:
 def site_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_name: str,
                templates: Path | None = None) -> dict[str, str]:
     """Every file the build adds for this feature: the data page, exports, feed, card schemas, form settings."""
-    files = {DATA_PAGE: data_page(bank, templates), **export_files(bank, base_url, repo_url, site_name)}
+    from .facets import BANK_DATA, bank_data  # imported here: facets builds on the page helpers
+
+    files = {DATA_PAGE: data_page(bank, templates), **export_files(bank, base_url, repo_url, site_name),
+             BANK_DATA: bank_data(bank)}
     recommendation_ids = sorted(rec.slug for rec in bank.recommendations)
     for kind, path in SCHEMA_FILES.items():
         files[path] = schema_text(kind, bank.taxonomy, recommendation_ids)

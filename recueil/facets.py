@@ -8,12 +8,13 @@ The parameter names are the ones of the bank's URL: `/cas/?theme=mobilite&taille
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .linking import Bank, Case
-from .pages import axis_uri, recommendation_uri, stratum_uri, theme_uri
+from .pages import BANK_URI, axis_uri, case_uri, recommendation_uri, relative_url, stratum_uri, theme_uri
 from .suggest import fold
 
 NO_PROGRAMME = "aucun"
@@ -24,6 +25,12 @@ YEAR_PARAM = "annee"
 # Cards the filter script keeps in the list at once (more on demand): the browser lays out
 # 60 cards fast, 5,000 slowly (docs/assets/recueil-bank.js).
 PAGE_SIZE = 60
+# Cards the bank page holds in its HTML (the first ones in the default order), and at most in its list
+# at once: a phone downloads and lays out no more, whatever the size of the bank. The script draws the
+# others from BANK_DATA, fetched when the reader first uses the filters, the sort or "more".
+HTML_CARDS = 200
+# Every card of the bank, compact (see `bank_data`), generated into the site beside the bank page.
+BANK_DATA = "cas/banque.json"
 SORTS: tuple[tuple[str, str], ...] = (
     ("titre", "Titre (A à Z)"),
     ("population-desc", "Population (plus grande d'abord)"),
@@ -183,9 +190,38 @@ def data_attributes(case: Case, bank: Bank) -> dict[str, str]:
     return attributes
 
 
+def case_line(case: Case) -> str:
+    """The line under a card's title in the bank: 'Niort · Ville moyenne · 2019'."""
+    year = f" · {case.meta.year}" if case.meta.year else ""
+    return f"{case.meta.territory.name} · {case.stratum.short or case.stratum.label}{year}"
+
+
+def theme_line(case: Case, bank: Bank) -> str:
+    return " · ".join(bank.taxonomy.term("themes", theme_id).label for theme_id in case.meta.themes)
+
+
 def bank_context(bank: Bank) -> dict[str, Any]:
-    """What the bank template needs besides the bank: facets, ordered cases, their attributes."""
+    """What the bank template needs besides the bank: facets, the first cases in order, their attributes."""
     ordered = bank_order(bank.cases)
-    return {"facets": facets(bank), "ordered_cases": ordered, "year_bounds": year_bounds(bank), "sorts": SORTS,
-            "page_size": PAGE_SIZE,
-            "case_attributes": {case.slug: data_attributes(case, bank) for case in ordered}}
+    shown = ordered[:HTML_CARDS]
+    return {"facets": facets(bank), "ordered_cases": shown, "total": len(ordered), "year_bounds": year_bounds(bank),
+            "sorts": SORTS, "page_size": PAGE_SIZE, "max_shown": HTML_CARDS, "bank_data": BANK_DATA,
+            "case_attributes": {case.slug: data_attributes(case, bank) for case in shown}}
+
+
+def bank_data(bank: Bank) -> str:
+    """Every card of the bank for the bank page's script, in the default order, as compact JSON:
+    {"facettes": {param: [value ids]}, "cas": [[slug, title, line, themes line, year, population,
+    [[value indexes] per facet, in the order of "facettes"]], ...]}. The script draws a card from it
+    exactly as the template does (recueil/templates/_macros.j2, bank_case)."""
+    ids = {param: [value.id for value in values] for param, _, _, _, values in _candidates(bank)}
+    position = {param: {value_id: index for index, value_id in enumerate(values)} for param, values in ids.items()}
+    cases = []
+    for case in bank_order(bank.cases):
+        values = case_values(case, bank)
+        cases.append([case.slug, case.meta.title, case_line(case), theme_line(case, bank), case.meta.year,
+                      case.meta.territory.population,
+                      [[position[param][value] for value in values[param] if value in position[param]]
+                       for param in ids]])
+    data = {"facettes": ids, "lien": relative_url(case_uri("SLUG"), BANK_URI), "cas": cases}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

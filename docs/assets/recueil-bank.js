@@ -8,8 +8,14 @@
  * change costs a few hundred word operations. The browser's own work is what grows with the
  * page: laying out thousands of cards, or even inserting one card among thousands of hidden
  * siblings, takes far longer than 50 ms. So the list holds only the first `data-page-size`
- * matching cards ("Afficher plus" adds the next ones, printing gets them all); the others wait
- * detached, and a change replaces at most a page of cards, in one pass, without reading layout.
+ * matching cards ("Afficher plus" adds the next ones, up to `data-max-shown` at once: past that the
+ * first ones make room, and "précédentes" brings them back; printing gets them all); the others
+ * wait detached, and a change replaces at most a page of cards, in one pass, without reading layout.
+ *
+ * Size (any number of cases): the page's HTML holds the first `data-max-shown` cards of the default
+ * order, which is the first view. When the bank has more (`data-total`), the first use of the
+ * filters, the sort or "more" (or an address that asks for a selection) fetches every card from
+ * `data-cases` (compact JSON, recueil/facets.py bank_data) and the script draws cards from it.
  */
 (function () {
   "use strict";
@@ -27,15 +33,24 @@
   var empty = root.querySelector(".recueil-results__empty");
   var tools = root.querySelector(".recueil-results__tools");
   var more = root.querySelector(".recueil-more");
+  var less = root.querySelector(".recueil-less");
   var sortSelect = root.querySelector("#recueil-tri");
   var resetButton = root.querySelector(".recueil-reset");
   var yearFrom = root.querySelector("#recueil-f-annee-de");
   var yearTo = root.querySelector("#recueil-f-annee-a");
 
-  var cards = Array.prototype.slice.call(list.children);
-  var total = cards.length;
+  var cards = Array.prototype.slice.call(list.children); // made on demand past the server's cards
+  var inHtml = cards.length;
+  var total = Math.max(parseInt(root.getAttribute("data-total"), 10) || 0, inHtml);
+  var dataUrl = root.getAttribute("data-cases");
+  var ready = inHtml >= total; // every case is known (else: once `data-cases` is read)
+  var loading = null;
+  var data = null;
+  var slugs = new Array(total);
   var words = (total + 31) >>> 5;
   var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || 60;
+  var maxShown = parseInt(root.getAttribute("data-max-shown"), 10) || 200;
+  var start = 0; // the list shows the matches from `start` to `limit` (at most maxShown of them)
   var limit = pageSize;
   var printing = false;
   var years = new Float64Array(total); // NaN: the card gives no start year (sorted last, in no range)
@@ -98,8 +113,88 @@
     years[index] = parseInt(card.getAttribute("data-annee"), 10);
     var population = card.getAttribute("data-population");
     populations[index] = population ? Number(population) : NaN;
-    indexOfSlug[card.getAttribute("data-slug")] = index;
+    slugs[index] = card.getAttribute("data-slug");
+    indexOfSlug[slugs[index]] = index;
   });
+
+  /* ---- Every card, from `data-cases`, when the page holds only the first ones ---- */
+
+  function whenReady(then) {
+    if (ready) { then(); return; }
+    load().then(then, function () {
+      status.textContent = "Les expériences n'ont pas pu être chargées : rechargez la page.";
+    });
+  }
+
+  function load() {
+    if (!loading) {
+      loading = fetch(dataUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(adopt);
+    }
+    return loading;
+  }
+
+  /* Index i of the JSON is the i-th case of the default order, as in the HTML: the server's cards
+     keep their place, the others are drawn from the JSON when shown. */
+  function adopt(json) {
+    data = json;
+    var params = facets.map(function (facet) {
+      var ids = json.facettes[facet.param] || [];
+      return ids.map(function (id) { return facet.byId[id] || null; });
+    });
+    var order = Object.keys(json.facettes);
+    var place = facets.map(function (facet) { return order.indexOf(facet.param); });
+    facets.forEach(function (facet) { facet.values.forEach(function (value) { value.bits.fill(0); }); });
+    for (var index = 0; index < json.cas.length && index < total; index++) {
+      var entry = json.cas[index];
+      var word = index >>> 5, bit = 1 << (index & 31);
+      for (var f = 0; f < facets.length; f++) {
+        var positions = place[f] < 0 ? [] : entry[6][place[f]];
+        for (var k = 0; k < positions.length; k++) {
+          var value = params[f][positions[k]];
+          if (value) value.bits[word] |= bit;
+        }
+      }
+      years[index] = entry[4] === null ? NaN : entry[4];
+      populations[index] = entry[5] === null ? NaN : entry[5];
+      if (cards[index] && slugs[index] !== entry[0]) cards[index] = undefined; // not the same case: drawn anew
+      slugs[index] = entry[0];
+      indexOfSlug[entry[0]] = index;
+    }
+    ready = true;
+  }
+
+  /* The card of case `index`, as recueil/templates/_macros.j2 (bank_case) writes it. */
+  function card(index) {
+    if (cards[index]) return cards[index];
+    var entry = data.cas[index];
+    var item = document.createElement("li");
+    item.className = "recueil-case recueil-case--bank";
+    var names = Object.keys(data.facettes);
+    names.forEach(function (param, f) {
+      item.setAttribute("data-" + param, entry[6][f].map(function (k) { return data.facettes[param][k]; }).join(" "));
+    });
+    item.setAttribute("data-annee", entry[4] === null ? "" : String(entry[4]));
+    item.setAttribute("data-population", entry[5] === null ? "" : String(entry[5]));
+    item.setAttribute("data-slug", entry[0]);
+    var title = document.createElement("a");
+    title.className = "recueil-case__title";
+    title.href = data.lien.replace("SLUG", entry[0]);
+    title.textContent = entry[1];
+    var line = document.createElement("span");
+    line.className = "recueil-case__meta";
+    line.textContent = entry[2];
+    var themes = document.createElement("span");
+    themes.className = "recueil-case__themes";
+    themes.textContent = entry[3];
+    item.append("\n", title, "\n", line, "\n", themes, "\n");
+    cards[index] = item;
+    return item;
+  }
 
   /* The map (drawn by recueil/templates/_map.j2) shows every match: its markers, leader lines and
      list entries carry data-slug, and [hidden] hides them (docs/assets/recueil-map.css). */
@@ -148,7 +243,9 @@
     var sets = facets.map(facetSet);
     sets.push(yearSet());
     result = intersect(sets, -1);
-    facets.forEach(function (facet, k) { showCounts(facet, intersect(sets, k)); });
+    // Until every case is known, the counts are the server's (the whole bank: no choice is made yet).
+    if (ready) facets.forEach(function (facet, k) { showCounts(facet, intersect(sets, k)); });
+    start = 0;
     limit = pageSize;
     render();
     scheduleUrl();
@@ -160,12 +257,14 @@
     var text = count === total
       ? total + " expériences"
       : count + (count > 1 ? " expériences" : " expérience") + " sur " + total;
-    if (count > limit && !printing) text += " ; " + limit + " affichées";
+    if (!printing && start > 0) text += " ; " + (start + 1) + " à " + Math.min(limit, count) + " affichées";
+    else if (count > limit && !printing) text += " ; " + limit + " affichées";
     if (status.textContent !== text) status.textContent = text; // an unchanged count is not announced again
     empty.hidden = count > 0;
     var rest = count - limit;
     more.hidden = rest <= 0;
     if (rest > 0) more.textContent = "Afficher " + Math.min(rest, pageSize) + " expériences de plus";
+    less.hidden = printing || start === 0;
   }
 
   /* The list holds the first `limit` matches in display order, and nothing else: cards out of
@@ -177,13 +276,14 @@
       var index = order[k];
       if (!has(result, index)) continue;
       count++;
-      if (!printing && count > limit) continue;
+      if (!printing && (count > limit || count <= start)) continue;
+      if (!ready && !cards[index]) continue; // not known yet (only printing asks before the data is there)
       if (!listed || listed[wanted.length] !== index) same = false;
       wanted.push(index);
     }
     if (listed && same && wanted.length === listed.length) return count;
     var fragment = document.createDocumentFragment();
-    for (var w = 0; w < wanted.length; w++) fragment.appendChild(cards[wanted[w]]);
+    for (var w = 0; w < wanted.length; w++) fragment.appendChild(card(wanted[w]));
     list.replaceChildren(fragment);
     listed = wanted;
     return count;
@@ -217,10 +317,19 @@
   function showMore() {
     var first = limit;
     limit += pageSize;
+    start = Math.max(start, limit - maxShown); // the first cards make room past maxShown
     render();
     // Keyboard and screen reader users carry on from the first card just added.
-    var added = cards[listed[first]];
+    var added = cards[listed[first - start]];
     if (added) added.querySelector("a").focus();
+  }
+
+  function showLess() {
+    start = Math.max(0, start - pageSize);
+    limit = Math.min(limit, start + maxShown);
+    render();
+    var first = cards[listed[0]];
+    if (first) first.querySelector("a").focus();
   }
 
   /* ---- Sorting: the display order; showCards lays the list out in it ---- */
@@ -305,9 +414,9 @@
   /* For the other scripts of the page (download of the selection...): the slugs of every case
      of the selection in display order, including those not in the list yet. */
   root.recueilSelection = function () {
-    var slugs = [];
-    for (var k = 0; k < total; k++) if (has(result, order[k])) slugs.push(cards[order[k]].getAttribute("data-slug"));
-    return slugs;
+    var chosen = [];
+    for (var k = 0; k < total; k++) if (has(result, order[k]) && slugs[order[k]] !== undefined) chosen.push(slugs[order[k]]);
+    return chosen;
   };
 
   /* ---- Wiring ---- */
@@ -323,21 +432,30 @@
     });
   });
 
-  form.addEventListener("change", update);
+  form.addEventListener("change", function () { whenReady(update); });
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   sortSelect.addEventListener("change", function () {
-    sortCards(sortSelect.value);
-    render();
-    scheduleUrl();
+    whenReady(function () {
+      sortCards(sortSelect.value);
+      render();
+      scheduleUrl();
+    });
   });
   resetButton.addEventListener("click", function () {
     facets.forEach(function (facet) { facet.values.forEach(function (value) { value.input.checked = false; }); });
     yearFrom.value = "";
     yearTo.value = "";
-    update();
+    whenReady(update);
   });
-  more.addEventListener("click", showMore);
-  window.addEventListener("popstate", function () { readUrl(); update(); });
+  more.addEventListener("click", function () { whenReady(showMore); });
+  less.addEventListener("click", showLess);
+  // The data is fetched as the reader reaches for the filters, not with the page.
+  if (!ready) {
+    ["pointerdown", "focusin", "keydown"].forEach(function (type) {
+      root.addEventListener(type, function () { load().catch(function () {}); }, { once: true, passive: true });
+    });
+  }
+  window.addEventListener("popstate", function () { whenReady(function () { readUrl(); update(); }); });
   window.addEventListener("pagehide", writeUrl);
   // Paper gets every matching case, not only the first page.
   window.addEventListener("beforeprint", function () { printing = true; render(); });
@@ -345,11 +463,17 @@
 
   // On a narrow screen the panel comes before the results: start with every facet folded.
   if (window.matchMedia("(max-width: 52em)").matches) facets.forEach(function (facet) { setOpen(facet, false); });
-  readUrl();
-  form.hidden = false;
-  tools.hidden = false;
-  root.classList.add("recueil-bank--live");
-  update();
+  var asked = window.location.search.length > 1;
+  function begin() {
+    readUrl();
+    form.hidden = false;
+    tools.hidden = false;
+    update();
+    root.classList.add("recueil-bank--live");
+  }
+  // An address with a selection or a sort needs every case; the plain page starts from the HTML.
+  if (asked) whenReady(begin);
+  else begin();
   // This script runs as soon as the list is parsed (before the rest of the page, so the browser
   // never lays out the full list): a map further down the page is found once it is parsed.
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", findMap);
