@@ -32,6 +32,7 @@ from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recomme
 from recueil.pdf import GUIDE_PDF, PDF_STATUS, STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, site_settings, write_pdf
 from recueil.problems import CardErrors
 from recueil.project import Project
+from recueil.rawhtml import put_back, set_aside
 from recueil.rebuild import compiled_templates
 from recueil.sanitize import clean_html
 from recueil.taxonomy import TaxonomyError
@@ -65,11 +66,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     card_pages: set[str] = set()
     _state["nav_uris"] = set(_uris_in(config.nav))
+    generated: set[str] = set()
     for page in PageMaker(_bank(), _state["project"]).pages():
         files.append(_generated_file(page, config))
+        generated.add(page.src_uri)
         if page.source:
             card_pages.add(page.src_uri)
-    _state["card_pages"] = card_pages
+    _state.update(card_pages=card_pages, generated=generated, aside={})
     # Open data, feed, card schemas and the form's settings: files of the site, so pages can link them.
     site_url, repo_url = config.site_url or "", config.repo_url or ""
     project: Project = _state["project"]
@@ -118,18 +121,29 @@ def _branch(config: MkDocsConfig) -> str:
 
 
 def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
-    """Pages made from a card carry a stranger's Markdown: only allow-listed HTML goes on."""
+    """The engine's HTML blocks go back in place; pages made from a card carry a stranger's Markdown:
+    only allow-listed HTML goes on."""
+    if (aside := _state.get("aside", {}).pop(page.file.src_uri, None)) is not None:
+        html = put_back(html, aside)
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= aside.ids()  # what MkDocs would have found in the raw HTML
     if page.file.src_uri in _state.get("card_pages", ()):
         return clean_html(html)
     return html
 
 
 def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
-    """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...)."""
+    """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...). The
+    engine's pages give their HTML blocks to rawhtml.set_aside: Python-Markdown converts the rest."""
     try:
-        return expand_markers(markdown, _bank(), _state["project"], page.file.src_uri, f"docs/{page.file.src_uri}")
+        markdown = expand_markers(markdown, _bank(), _state["project"], page.file.src_uri, f"docs/{page.file.src_uri}")
     except MarkerError as error:
         raise PluginError(str(error)) from None
+    if page.file.src_uri in _state.get("generated", ()):
+        aside = set_aside(markdown)
+        _state["aside"][page.file.src_uri] = aside
+        return aside.markdown
+    return markdown
 
 
 def on_post_build(config: MkDocsConfig) -> None:
