@@ -640,9 +640,10 @@ class BackgroundPdf:
         out = folder / f".serve-{os.getpid()}-{key}.pdf"
         command = [sys.executable, "-m", "recueil.cli", "--root", str(project.root), "pdf", "--out", str(out),
                    "--config", str(config_file)] + (["--fresh"] if fresh else [])
+        if nice := shutil.which("nice"):  # low priority: the served site's rebuilds come first
+            command = [nice, "-n", "10", *command]
         log.info(f"{GUIDE_PDF} : impression en arrière-plan, le site est servi sans attendre")
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   preexec_fn=_lower_priority)  # noqa: PLW1509 (only os.nice in the child)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._job = (key, process, out)
         threading.Thread(target=self._wait, args=(project, key, process, out, fresh), daemon=True).start()
 
@@ -691,10 +692,6 @@ class BackgroundPdf:
             if process.poll() is None:
                 process.terminate()
             out.unlink(missing_ok=True)
-
-
-def _lower_priority() -> None:
-    os.nice(10)
 
 
 def _write_status(site: Path, making: bool) -> None:
