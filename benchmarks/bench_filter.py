@@ -116,8 +116,10 @@ def serve(directory: Path) -> str:
 def page_weight(site: Path) -> dict[str, float]:
     html = (site / "cas" / "index.html").read_bytes()
     script = (site / "assets" / "recueil-bank.js").read_bytes()
+    data = (site / "cas" / "banque.json").read_bytes() if (site / "cas" / "banque.json").exists() else b""
     return {"bank_html_kb": len(html) / 1024, "bank_html_gzip_kb": len(gzip.compress(html)) / 1024,
-            "script_kb": len(script) / 1024, "script_gzip_kb": len(gzip.compress(script)) / 1024}
+            "script_kb": len(script) / 1024, "script_gzip_kb": len(gzip.compress(script)) / 1024,
+            "bank_data_kb": len(data) / 1024, "bank_data_gzip_kb": len(gzip.compress(data)) / 1024}
 
 
 def measure(url: str, rounds: int) -> dict[str, Any]:
@@ -127,6 +129,20 @@ def measure(url: str, rounds: int) -> dict[str, Any]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=["--no-sandbox", "--disable-gpu"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # The first view: every response of a first visit, compressed as servers send text (gzip).
+        first_view: list[int] = []
+
+        def weigh(response: Any) -> None:
+            if response.ok:
+                first_view.append(len(gzip.compress(response.body())))
+
+        page.on("response", weigh)
+        page.goto(url + "cas/")
+        page.wait_for_selector(".recueil-bank--live")
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("response", weigh)
+        first_view_kb = sum(first_view) / 1024
+        in_dom = page.locator(".recueil-bank__list > li").count()
         loads = []
         for _ in range(3):
             started = time.perf_counter()
@@ -149,7 +165,8 @@ def measure(url: str, rounds: int) -> dict[str, Any]:
     for sample, cpu in zip(samples, main_thread_cpu(trace), strict=True):
         sample["cpu"] = cpu
     shutil.rmtree(trace.parent, ignore_errors=True)
-    return {"cards": cards, "listed": listed, "load_ms": statistics.median(loads), "samples": samples}
+    return {"cards": cards, "listed": listed, "load_ms": statistics.median(loads), "samples": samples,
+            "first_view_kb": round(first_view_kb, 1), "first_view_cards_in_html": in_dom}
 
 
 def main_thread_cpu(trace: Path) -> list[float]:
@@ -195,7 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     result = {"date": dt.datetime.now().isoformat(timespec="seconds"), "cases": args.cases, "rounds": args.rounds,
               "interactions": len(run["samples"]), "cards_on_page": run["cards"], "cards_in_list": run["listed"],
               "load_average": os.getloadavg()[0], "cpus": os.cpu_count(), "build_s": build_s,
-              "load_ms": run["load_ms"], **weight, "ms": summary(run["samples"]), "target_ms": TARGET_MS}
+              "load_ms": run["load_ms"], **weight, "ms": summary(run["samples"]), "target_ms": TARGET_MS,
+              "first_view_kb": run["first_view_kb"], "first_view_cards_in_html": run["first_view_cards_in_html"]}
     result["meets_target"] = result["ms"]["frame"]["median"] < TARGET_MS
     report(result)
     out = Path(args.out)
@@ -212,6 +230,10 @@ def report(result: dict[str, Any]) -> None:
     print(f"Machine : {result['cpus']} processeurs, charge moyenne {result['load_average']:.1f} pendant la mesure")
     print(f"Poids de la page : {result['bank_html_kb']:.0f} Kio ({result['bank_html_gzip_kb']:.0f} Kio gzip) ; "
           f"script {result['script_kb']:.1f} Kio ({result['script_gzip_kb']:.1f} Kio gzip)")
+    print(f"Données de la banque (cas/banque.json, chargées au premier filtre) : {result.get('bank_data_kb', 0):.0f} Kio "
+          f"({result.get('bank_data_gzip_kb', 0):.0f} Kio gzip)")
+    print(f"Première vue de /cas/ : {result.get('first_view_kb', 0):.0f} Kio transférés (gzip), "
+          f"{result.get('first_view_cards_in_html', 0)} fiches dans la liste")
     print(f"Chargement jusqu'aux filtres actifs : {result['load_ms']:.0f} ms (médiane de 3)")
     print(f"{result['interactions']} interactions, en ms : médiane / p90 / max")
     for key, label in (("script", "script"), ("layout", "script + mise en page"), ("frame", "jusqu'à l'image suivante"),
