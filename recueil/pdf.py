@@ -718,10 +718,14 @@ STATUS_SCRIPT = """<script data-recueil-pdf-status="{status}">
       if (making) {{
         a.removeAttribute("href");
         a.setAttribute("aria-disabled", "true");
+        a.style.color = "inherit";
+        a.style.textDecoration = "none";
         a.textContent = "Le guide PDF est en cours de fabrication (il sera là dans une minute)";
       }} else if (!a.hasAttribute("href")) {{
         a.setAttribute("href", saved[i][0]);
         a.removeAttribute("aria-disabled");
+        a.style.color = "";
+        a.style.textDecoration = "";
         a.innerHTML = saved[i][1];
       }}
     }});
