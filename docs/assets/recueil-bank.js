@@ -418,6 +418,9 @@
     for (var k = 0; k < total; k++) if (has(result, order[k]) && slugs[order[k]] !== undefined) chosen.push(slugs[order[k]]);
     return chosen;
   };
+  root.recueilSelectionWhenReady = function () {
+    return ready ? Promise.resolve(root.recueilSelection()) : load().then(root.recueilSelection);
+  };
 
   /* ---- Wiring ---- */
 

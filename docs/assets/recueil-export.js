@@ -83,9 +83,15 @@
     node.textContent = format.toUpperCase();
     node.setAttribute("data-format", format);
     node.addEventListener("click", function () {
-      var slugs = shownSlugs();
+      var slugs = [];
       node.disabled = true;
-      fetch(new URL("donnees/cas." + format, base)).then(function (response) {
+      // A large bank's page knows every case only once its data is loaded: wait for it.
+      var selection = typeof bank.recueilSelectionWhenReady === "function"
+        ? bank.recueilSelectionWhenReady() : Promise.resolve(shownSlugs());
+      selection.then(function (chosen) {
+        slugs = chosen;
+        return fetch(new URL("donnees/cas." + format, base));
+      }).then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
         return response.text();
       }).then(function (text) {

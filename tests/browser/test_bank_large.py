@@ -110,3 +110,16 @@ def test_the_bank_data_is_compact(large: tuple[str, Bank], tmp_path: Path):
         data = response.read()
     assert len(gzip.compress(page)) < 100_000  # the first view, compressed as servers send it
     assert len(data) / CASES < 400  # bytes per case
+
+
+def test_the_download_holds_every_case_even_before_the_data_is_loaded(page: Page, large: tuple[str, Bank]):
+    import csv
+    import io
+
+    url, bank = large
+    page.goto(url + "cas/")
+    page.wait_for_selector(".recueil-bank--live")
+    with page.expect_download() as download:
+        page.locator(".recueil-export__button[data-format=csv]").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert [row[0] for row in rows[1:]] == [case.slug for case in bank_order(bank.cases)]
