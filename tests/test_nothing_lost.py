@@ -32,11 +32,15 @@ def card_slugs(project: Path) -> Counter[str]:
 
 
 def bank_slugs(site: Path) -> Counter[str]:
-    """The cases listed on the bank page (the list the filters work on)."""
+    """The cases of the bank page (the list the filters work on): the cards of its HTML are the first
+    ones of cas/banque.json, which the page's script reads for the others."""
     root = parse_document((site / "cas" / "index.html").read_text(encoding="utf-8"))
     lists = [el for el in root.iter() if local(str(el.tag)) == "ul" and "recueil-bank__list" in el.get("class", "")]
     assert len(lists) == 1, "one bank list on cas/index.html"
-    return Counter(li.get("data-slug") for li in lists[0].iter() if local(str(li.tag)) == "li" and li.get("data-slug"))
+    in_html = [li.get("data-slug") for li in lists[0].iter() if local(str(li.tag)) == "li" and li.get("data-slug")]
+    data = [entry[0] for entry in json.loads((site / "cas" / "banque.json").read_text(encoding="utf-8"))["cas"]]
+    assert in_html == data[:len(in_html)], "the page's cards are the first of the bank's data, in order"
+    return Counter(data)
 
 
 def page_slugs(site: Path) -> Counter[str]:
