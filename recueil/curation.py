@@ -51,8 +51,8 @@ def _same_place_pairs(cases: list[Case]) -> list[tuple[Case, Case]]:
     for case in sorted(cases, key=lambda case: case.card.path):
         place = case.meta.territory
         groups[("name", _words(place.name), fold(place.country))].append(case)
-        if place.insee:
-            groups[("insee", place.insee)].append(case)
+        if place.insee or place.siren:
+            groups[("code", place.insee or place.siren or "")].append(case)
     pairs = {(a.card.path, b.card.path): (a, b) for group in groups.values()
              for a, b in itertools.combinations(group, 2) if same_territory(a, b)}
     return [pairs[key] for key in sorted(pairs)]
@@ -60,8 +60,8 @@ def _same_place_pairs(cases: list[Case]) -> list[tuple[Case, Case]]:
 
 def same_territory(first: Case, second: Case) -> bool:
     a, b = first.meta.territory, second.meta.territory
-    if a.insee and b.insee:
-        return a.insee == b.insee
+    if (a.insee or a.siren) and (b.insee or b.siren):
+        return (a.insee or a.siren) == (b.insee or b.siren)
     return _words(a.name) == _words(b.name) and fold(a.country) == fold(b.country)
 
 

@@ -43,7 +43,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 PATTERN_MESSAGES = {
     "url": ("adresse web invalide", "elle doit commencer par https:// ou http:// et ne contenir aucun espace"),
-    "insee": ("code INSEE invalide", "5 caractères pour une commune (79191), 9 chiffres pour le SIREN d'un EPCI"),
+    "insee": ("code Insee invalide", "5 caractères pour une commune, par exemple \"79191\" ; "
+                                     "pour une intercommunalité, donnez son SIREN dans siren"),
+    "siren": ("SIREN invalide", "9 chiffres pour une intercommunalité, par exemple \"200041317\""),
     "id": ("identifiant invalide", "minuscules sans accent, chiffres et tirets, par exemple observer-les-usages"),
 }
 

@@ -15,6 +15,7 @@ from .models import CaseCard, RecommendationCard
 from .problems import CardErrors, Problem
 from .project import Project
 from .taxonomy import Stratum, Taxonomy, Term, load_taxonomy
+from .territories import ReferenceTerritory, with_reference
 from .validation import validate
 
 RELATED_CASES = 4
@@ -29,6 +30,7 @@ class Case:
 
     card: LoadedCard
     stratum: Stratum
+    reference: ReferenceTerritory | None = None  # the commune or EPCI its code names (recueil/territories/)
 
     @property
     def slug(self) -> str:
@@ -216,7 +218,8 @@ def load_bank(project: Project) -> Bank:
     problems = cases.problems + recs.problems + validate(cases.parsed, recs.parsed, taxonomy)
     if any(problem.is_error for problem in problems):
         raise CardErrors(sorted(problems))
-    return Bank(taxonomy, [Case(card, taxonomy.stratum_for(_population(card))) for card in cases.cards],
+    placed = [with_reference(card) for card in cases.cards]  # name, kind, population... from the code
+    return Bank(taxonomy, [Case(card, taxonomy.stratum_for(_population(card)), found) for card, found in placed],
                 [Recommendation(card) for card in recs.cards], warnings=problems)
 
 

@@ -35,23 +35,33 @@ class Card(BaseModel):
 class Territory(Card):
     """Le territoire qui a mené l'action."""
 
-    name: Line = Field(description="Nom usuel du territoire, par exemple « Angers Loire Métropole ».",
-                       examples=["Niort"])
-    kind: str = Field(description="Nature du territoire (identifiant de la liste territory_kinds).",
-                      examples=["commune"])
+    name: Line | None = Field(None, description="Nom usuel du territoire, par exemple « Angers Loire Métropole ». "
+                                                "Repris du référentiel officiel si omis et qu'un code insee ou siren est donné.",
+                              examples=["Niort"])
+    kind: str | None = Field(None, description="Nature du territoire (identifiant de la liste territory_kinds). "
+                                               "Déduite du code si omise : commune pour insee, intercommunalité pour siren.",
+                             examples=["commune"])
     population: int | None = Field(None, ge=0, le=200_000_000,
-                                   description="Nombre d'habitants (entier). À omettre s'il est inconnu : "
-                                               "la fiche affichera « taille non renseignée ».",
+                                   description="Nombre d'habitants (entier), tel que le donne une source. À omettre "
+                                               "si un code insee ou siren est donné : la population légale la plus "
+                                               "récente du référentiel est reprise. Sans code ni chiffre, la fiche "
+                                               "affichera « taille non renseignée ».",
                                    examples=[58707])
     population_year: Year | None = Field(None, description="Année du chiffre de population.", examples=[2021])
     population_source: Line | None = Field(None, description="D'où vient le chiffre de population.",
                                            examples=["Insee, population légale 2021"])
-    region: Line | None = Field(None, description="Région (ou État, province pour l'étranger).",
+    region: Line | None = Field(None, description="Région (ou État, province pour l'étranger). Reprise du référentiel "
+                                                  "si omise et qu'un code est donné.",
                                 examples=["Nouvelle-Aquitaine"])
+    departement: Line | None = Field(None, description="Département. Repris du référentiel si omis et qu'un code est donné.",
+                                     examples=["Deux-Sèvres"])
     country: Line = Field("France", description="Pays.", examples=["France"])
-    insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d{9})$")] | None = Field(
-        None, description="Code officiel géographique de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres).",
-        examples=["79191"])
+    insee: Annotated[str, StringConstraints(pattern=r"^\d[0-9AB]\d{3}$")] | None = Field(
+        None, description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
+                          "Pour une intercommunalité, donnez siren.", examples=["79191"])
+    siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
+        None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets.",
+        examples=["200041317"])
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude du centre (degrés décimaux).",
                               examples=[46.3237])
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude du centre (degrés décimaux).",

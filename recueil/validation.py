@@ -147,6 +147,13 @@ def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: T
                           "coordonnées incomplètes", "donnez lat et lon ensemble, ou aucune des deux")
 
 
+def check_territory_codes(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """territory.insee / territory.siren against the official reference (recueil/territories/)."""
+    from .territories.cards import check_territories
+
+    yield from check_territories(cases)
+
+
 def check_spreadsheet_formulas(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Fields go into cas.csv: a cell starting with = or @ (or +WORD, -WORD) runs as a formula in a spreadsheet."""
     for card in [*cases, *recs]:
@@ -254,7 +261,7 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
-    check_recommendation_identity, check_dates, check_status_source, check_territory, check_plain_text, check_body_links,
+    check_recommendation_identity, check_dates, check_status_source, check_territory, check_territory_codes, check_plain_text, check_body_links,
     check_spreadsheet_formulas, check_recommendations_used,
 )
 
