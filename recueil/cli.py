@@ -185,6 +185,9 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
         return 1
     out = Path(args.out)
     count = len(write_tree(out, {page.src_uri: page.content for page in PageMaker(bank, project).pages()}))
+    from .territories.site import lookup_files_once  # « Mon territoire » reads these files beside the pages
+
+    write_tree(out, lookup_files_once(bank))
     try:
         home = expanded_home(bank, project)
     except MarkerError as error:

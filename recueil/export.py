@@ -26,6 +26,7 @@ from .linking import Bank, Case
 from .loading import sections_of
 from .pages import case_uri, page_url, recommendation_uri, relative_url, shared_environment
 from .schema import SCHEMA_FILES, json_schema, schema_text
+from .territories.site import lookup_files_once
 
 DATA_DIR = "donnees"
 CASES_JSON, CASES_CSV, CASES_TABLE_SCHEMA = "cas.json", "cas.csv", "cas.tableschema.json"
@@ -289,6 +290,7 @@ def site_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_name:
     for kind, path in SCHEMA_FILES.items():
         files[path] = schema_text(kind, bank.taxonomy, recommendation_ids)
     files[FORM_SETTINGS_PATH] = _json(form_settings(bank, repo_url, branch))
+    files.update(lookup_files_once(bank))  # « Mon territoire »: the territory lookup (recueil/territories/site.py)
     return files
 
 

@@ -17,6 +17,7 @@ BLOCKS = {
     "accueil-chiffres": "home_figures.html.j2",
     "accueil-entrees": "home_entries.html.j2",
     "accueil-dernieres": "home_latest.html.j2",
+    "mon-territoire": "territory_block.html.j2",
 }
 LATEST_CASES = 6
 

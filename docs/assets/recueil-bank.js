@@ -296,6 +296,8 @@
       parts.push(YEAR_PARAM + "=" + range);
     }
     if (currentSort !== DEFAULT_SORT) parts.push(SORT_PARAM + "=" + currentSort);
+    var territory = new URLSearchParams(window.location.search).get("territoire");  // « Mon territoire » keeps its own
+    if (territory) parts.push("territoire=" + encodeURIComponent(territory));
     var query = parts.length ? "?" + parts.join("&") : "";
     if (query !== window.location.search) {
       history.replaceState(history.state, "", window.location.pathname + query + window.location.hash);

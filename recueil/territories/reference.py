@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -36,6 +36,22 @@ class Departement:
 
 
 @dataclass(frozen=True)
+class Source:
+    package: str
+    version: str
+    licence: str
+    population: str
+    population_year: int
+    in_force: int
+
+    @property
+    def population_label(self) -> str:
+        """How the site names the reference population."""
+        return (f"population {self.population} {self.population_year} (Insee, population légale en vigueur "
+                f"au 1er janvier {self.in_force})")
+
+
+@dataclass(frozen=True)
 class Territory:
     """A commune (code: 5 characters) or an EPCI (code: its 9-digit SIREN), as the reference has it."""
 
@@ -46,6 +62,7 @@ class Territory:
     departement: Departement | None
     region: Region | None
     epci: str = ""  # a commune's EPCI (SIREN), if it belongs to one
+    source: Source | None = field(default=None, compare=False, repr=False)  # where the population comes from
 
     @property
     def is_commune(self) -> bool:
@@ -58,21 +75,6 @@ class Territory:
     @property
     def similarity_kind(self) -> str:
         return EPCI_GROUPS.get(self.kind, self.kind)
-
-
-@dataclass(frozen=True)
-class Source:
-    package: str
-    version: str
-    licence: str
-    population: str
-    population_year: int
-    in_force: int
-
-    @property
-    def population_label(self) -> str:
-        """How the site names the reference population, e.g. « Insee, population municipale 2023 »."""
-        return f"Insee, population {self.population} {self.population_year}"
 
 
 class Reference:
@@ -105,7 +107,7 @@ class Reference:
         code, name, epci, population = row
         departement = self.departements.get(department_of(code))
         return Territory(code, name, "commune", population, departement, departement.region if departement else None,
-                         epci)
+                         epci, self.source)
 
     def _epci_of(self, row: list) -> Territory:  # type: ignore[type-arg]
         siren, name, kind, population = row
@@ -114,7 +116,8 @@ class Reference:
         for member in self._member_rows.get(siren, []):
             weight[department_of(member[0])] = weight.get(department_of(member[0]), 0) + (member[3] or 0)
         departement = self.departements.get(max(weight, key=lambda d: weight[d])) if weight else None
-        return Territory(siren, name, kind, population, departement, departement.region if departement else None)
+        return Territory(siren, name, kind, population, departement, departement.region if departement else None,
+                         "", self.source)
 
     def commune(self, code: str) -> Territory | None:
         row = self._commune_rows.get(code)
