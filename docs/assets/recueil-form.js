@@ -30,7 +30,8 @@
   };
   var PATTERN_MESSAGES = {
     url: "Une adresse web complète est attendue, commençant par https:// ou http://.",
-    insee: "5 caractères pour un code commune (ex. 79191), ou 9 chiffres pour le SIREN d'une intercommunalité."
+    insee: "5 caractères : le code Insee de la commune (ex. 79191). Pour une intercommunalité, remplissez SIREN.",
+    siren: "9 chiffres : le SIREN de l'intercommunalité (ex. 200041317)."
   };
   var SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -531,7 +532,32 @@
     root.textContent = "";
     root.appendChild(form);
     root.appendChild(el("section", { class: "recueil-form__result", "aria-labelledby": "recueil-resultat-titre", hidden: true }));
+    territoryLookup();
     root.setAttribute("data-ready", "");
+  }
+
+  /* The territory's name completes from the official reference (recueil-territoire.js, « Mon
+     territoire »); choosing one fills its code (insee or siren), kind, département and région. */
+  function territoryLookup() {
+    var name = controls["territory.name"], indexUrl = root.getAttribute("data-territoires");
+    if (!window.RecueilTerritoire || !name || !indexUrl) return;
+    var help = document.getElementById(fieldId(["territory", "name"]) + "-aide");
+    if (help) help.textContent += " Tapez le nom d'une commune ou d'une intercommunalité française et choisissez-la dans la liste : son code et sa région sont remplis pour vous.";
+    window.RecueilTerritoire.attach(name.element, new URL(indexUrl, document.baseURI).href, function (t) {
+      var commune = t.kind === "commune";
+      setValue("territory.insee", commune ? t.code : "");
+      setValue("territory.siren", commune ? "" : t.code);
+      setValue("territory.kind", commune ? "commune" : "intercommunalite");
+      setValue("territory.departement", t.departement || "");
+      setValue("territory.region", t.regionName || "");
+      setValue("territory.country", "France");
+      refresh();
+    });
+  }
+
+  function setValue(dotted, value) {
+    var control = controls[dotted];
+    if (control && control.element) control.element.value = value;
   }
 
   function fail(message) {

@@ -119,9 +119,14 @@ def _check_code(card: Any, place: dict[str, Any], reference: Reference) -> Itera
                       f"'{kind}' ne convient pas à un code {what}", f"écrivez kind: {expected}, ou retirez la ligne")
     name = place.get("name")
     if found.is_commune and isinstance(name, str) and name_key(name) != name_key(found.name):
-        yield Problem(card.path, card.line_of("territory", "name"), "territory.name",
-                      f"« {name} » ne correspond pas au code {code}",
-                      f"le référentiel le nomme {found.name} : vérifiez le code ou le nom", Severity.WARNING)
+        named = [t for t in reference.named(name) if t.is_commune]
+        if named:  # the name is another commune's: the code is mistyped
+            yield Problem(card.path, line, "territory.insee", f"le code {code} est celui de « {found.name} », "
+                          f"pas de « {name} »", _did_you_mean(name, reference, communes=True))
+        else:
+            yield Problem(card.path, card.line_of("territory", "name"), "territory.name",
+                          f"« {name} » ne correspond pas au code {code}",
+                          f"le référentiel le nomme {found.name} : vérifiez le code ou le nom", Severity.WARNING)
     region = place.get("region")
     if isinstance(region, str) and found.region and fold(region) != fold(found.region.name):
         yield Problem(card.path, card.line_of("territory", "region"), "territory.region",
@@ -171,6 +176,11 @@ def _epci_key(name: str) -> str:
 
 def _close_epcis(name: str, reference: Reference) -> list[Territory]:
     keys = {_epci_key(t.name): t for t in reference.all_epcis()}
+    words = _epci_key(name).split()
+    # Every word of the name begins a word of the EPCI's: « Alès Agglo » → CA Alès Agglomération.
+    found = [t for key, t in keys.items() if words and all(any(w.startswith(v) for w in key.split()) for v in words)]
+    if found:
+        return sorted(found, key=lambda t: -(t.population or 0))[:3]
     return [keys[key] for key in difflib.get_close_matches(_epci_key(name), list(keys), n=1, cutoff=0.75)]
 
 
