@@ -255,7 +255,7 @@
     intro.appendChild(document.createTextNode(" (" + reader.kindLabel + (where ? ", " + where : "") + ")"));
     if (reader.population !== null) {
       intro.appendChild(document.createTextNode(" : " + thousands(reader.population) + " habitants"));
-      var note = el("span", "recueil-territoire__note", " (" + index.populationNote.replace(/\.$/, "") + ")");
+      var note = el("span", "recueil-territoire__note", " (" + index.populationNote + ")");
       intro.appendChild(note);
     }
     intro.appendChild(document.createTextNode(". Taille : "));

@@ -67,8 +67,8 @@ def lookup_files(bank: Bank, reference: Reference | None = None) -> dict[str, st
     index = {
         "version": f"{source.package} {source.version}",
         "population": f"population {source.population} {source.population_year}",
-        "populationNote": f"Population {source.population} {source.population_year} (Insee, population légale "
-                          f"en vigueur au 1er janvier {source.in_force}).",
+        "populationNote": f"population {source.population} {source.population_year}, Insee, population légale "
+                          f"en vigueur au 1er janvier {source.in_force}",
         "regions": {code: region.name for code, region in reference.regions.items()},
         "departements": {code: [d.name, d.region.code if d.region else ""] for code, d in reference.departements.items()},
         "neighbours": neighbours(),
