@@ -27,6 +27,7 @@ from .sanitize import (
     raw_tags,
     unsafe_markup,
 )
+from .structure import MAX_LINE
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -110,7 +111,7 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         elif fence is not None:
             if opening and opening.group(1)[0] == fence:
                 fence = None
-        else:
+        elif len(line) <= MAX_LINE:  # a longer line is reported by recueil.structure, never searched
             yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
 
 
@@ -136,7 +137,7 @@ def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], b
 
 def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
     """`{: #id .class name=value }` after a Markdown element sets HTML attributes (attr_list extension)."""
-    pairs = list(_attr_list_pairs(attributes))
+    pairs: list[tuple[str, str | None]] = list(_attr_list_pairs(attributes))
     for name, value in pairs:
         if name == "style":
             return "attribut style interdit", "la mise en page vient du site : retirez-le"

@@ -28,6 +28,9 @@ PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
     strip_whitespace=True, pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
 
 
+MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
+
+
 class Card(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -62,10 +65,10 @@ class Territory(Card):
     siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
         None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets.",
         examples=["200041317"])
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude du centre (degrés décimaux).",
-                              examples=[46.3237])
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude du centre (degrés décimaux).",
-                              examples=[-0.4588])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+                              description="Latitude du centre (degrés décimaux).", examples=[46.3237])
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+                              description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
 
 
 class Source(Card):
@@ -124,7 +127,9 @@ class CaseCard(Card):
 class Feasibility(Card):
     """Le niveau de faisabilité d'une recommandation."""
 
-    level: Literal["facile", "moyen", "difficile"] = Field(description="facile, moyen ou difficile.", examples=["moyen"])
+    level: Literal["facile", "moyen", "difficile"] = Field(
+        description="facile, moyen ou difficile : l'estimation de l'équipe du recueil (le guide décrit les difficultés "
+                    "sans leur donner de niveau).", examples=["moyen"])
     note: Text = Field(description="Ce qui rend la mise en œuvre facile ou difficile.")
 
 

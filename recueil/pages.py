@@ -21,10 +21,11 @@ from markupsafe import Markup
 
 from .dates import partial_date
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
+from .models import MULTI_TERRITORY
 from .project import Project
 from .rebuild import compiled_templates
+from .structure import sections_of
 from .taxonomy import Stratum
 
 
@@ -296,7 +297,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
                        theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
                        RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI,
                        SEARCH_URI=SEARCH_URI)
-    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
+    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY)
     return env
 
 

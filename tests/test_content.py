@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from recueil.linking import load_bank
-from recueil.loading import sections_of
 from recueil.models import RECOMMENDATION_SECTIONS
 from recueil.project import Project
+from recueil.structure import sections_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(Project(ROOT))
