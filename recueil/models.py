@@ -39,7 +39,8 @@ class Territory(Card):
     """Le territoire qui a mené l'action."""
 
     name: Line | None = Field(None, description="Nom usuel du territoire, par exemple « Angers Loire Métropole ». "
-                                                "Repris du référentiel officiel si omis et qu'un code insee ou siren est donné.",
+                                                "Repris du référentiel officiel si omis et qu'un code insee ou "
+                                                "siren est donné.",
                               examples=["Niort"])
     kind: str | None = Field(None, description="Nature du territoire (identifiant de la liste territory_kinds). "
                                                "Déduite du code si omise : commune pour insee, intercommunalité pour siren.",

@@ -138,7 +138,8 @@ def test_given_fields_win_and_an_epci_is_an_intercommunalite(tmp_path):
      "cases/test.md:5: territory.insee: code 30999 inconnu (vérifiez le code, ou donnez le nom de la commune "
      "pour une suggestion)"),
     ('name: Zzyzx\ninsee: "30999"',
-     "cases/test.md:6: territory.insee: code 30999 inconnu (aucune commune de ce nom dans le référentiel : vérifiez le code)"),
+     "cases/test.md:6: territory.insee: code 30999 inconnu "
+     "(aucune commune de ce nom dans le référentiel : vérifiez le code)"),
     ('name: Les Molières\ninsee: "78411"',
      "cases/test.md:6: territory.insee: code 78411 n'est plus en vigueur (la commune a aujourd'hui le code 91411, "
      "Les Molières)"),
