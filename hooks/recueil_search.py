@@ -20,8 +20,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from recueil.indexer import IndexerError, StreamingIndexer
-from recueil.search import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
+from recueil.search.indexer import IndexerError, StreamingIndexer
+from recueil.search.pagefind import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
 
 log = logging.getLogger("mkdocs.hooks.recueil.search")
 _state: dict[str, Any] = {"serving": False}

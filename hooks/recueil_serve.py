@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from recueil.rebuild import STORE, fingerprint
+from recueil.upkeep.rebuild import STORE, fingerprint
 
 REUSED_TEMPLATE = "recueil-reused-page.html"
 MARKER = "<!-- recueil:"

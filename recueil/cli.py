@@ -7,19 +7,19 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .contribution import github_files
-from .curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
-from .export import write_exports
-from .home import HOME_URI, MarkerError, expanded_home
-from .linking import Bank, load_bank
-from .links import check_urls, collect_links, markdown_report, report_lines
-from .loading import SLUG, slugify
-from .pages import PageMaker
-from .problems import CardErrors, Problem
-from .project import Project
-from .schema import SCHEMA_FILES, schema_text, skeleton
-from .search import SearchIndexError, index_site
-from .taxonomy import TaxonomyError, load_taxonomy
+from recueil.bank.bank import Bank, load_bank
+from recueil.cards.loading import SLUG, slugify
+from recueil.cards.problems import CardErrors, Problem
+from recueil.cards.schema import SCHEMA_FILES, schema_text, skeleton
+from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
+from recueil.outputs.contribution import github_files
+from recueil.outputs.export import write_exports
+from recueil.project import Project
+from recueil.search.pagefind import SearchIndexError, index_site
+from recueil.site.home import HOME_URI, MarkerError, expanded_home
+from recueil.site.pages import PageMaker
+from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
+from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines
 
 KIND_WORDS = {"case": "case", "cas": "case", "recommendation": "recommendation", "recommandation": "recommendation"}
 
@@ -198,7 +198,7 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_pdf(project: Project, args: argparse.Namespace) -> int:
-    from .pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
+    from recueil.outputs.pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
 
     bank = load_or_report(project)
     if bank is None:

@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.exceptions import Abort
 
-import recueil.linking as linking
-import recueil.pages as pages
+import recueil.bank.bank as linking
+import recueil.site.pages as pages
 from benchmarks.synthetic import write_synthetic_cases
-from recueil.linking import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
-from recueil.pages import PageMaker, make_environment, page_url, relative_url, yaml_scalar
-from recueil.problems import CardErrors
+from recueil.bank.bank import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
+from recueil.cards.problems import CardErrors
 from recueil.project import Project
-from recueil.rebuild import STORE
+from recueil.site.pages import PageMaker, make_environment, page_url, relative_url, yaml_scalar
+from recueil.upkeep.rebuild import STORE
 from tests.conftest import copy_project
 from tests.helpers import mini_project
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from recueil.linking import load_bank
-from recueil.loading import sections_of
-from recueil.models import RECOMMENDATION_SECTIONS
+from recueil.bank.bank import load_bank
+from recueil.cards.loading import sections_of
+from recueil.cards.models import RECOMMENDATION_SECTIONS
 from recueil.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent

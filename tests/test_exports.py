@@ -16,10 +16,10 @@ import yaml
 from frictionless import Resource, Schema
 from pydantic import BaseModel
 
-from recueil.export import case_records, csv_text
-from recueil.labels import CASE_FIELD_TITLES
-from recueil.linking import load_bank
-from recueil.models import CaseCard
+from recueil.bank.bank import load_bank
+from recueil.cards.models import CaseCard
+from recueil.outputs.export import case_records, csv_text
+from recueil.outputs.labels import CASE_FIELD_TITLES
 from recueil.project import Project
 from tests.conftest import ROOT
 from tests.helpers import mini_project

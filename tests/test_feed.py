@@ -8,8 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from recueil.feed import FEED_SIZE, atom_feed
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
+from recueil.outputs.feed import FEED_SIZE, atom_feed
 from recueil.project import Project
 from tests.conftest import ROOT
 from tests.helpers import mini_project

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from recueil.linking import load_bank
-from recueil.links import check_url, collect_links
+from recueil.bank.bank import load_bank
 from recueil.project import Project
+from recueil.upkeep.link_check import check_url, collect_links
 from tests.helpers import mini_project
 from tests.test_feed import card
 

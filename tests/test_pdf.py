@@ -17,9 +17,9 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
-from recueil.linking import Bank, load_bank
-from recueil.pdf import (
+from recueil.outputs.pdf import (
     GUIDE_PDF,
     Selection,
     SelectionError,
@@ -321,7 +321,7 @@ def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
 
 
 def test_links_point_into_the_booklet_or_to_the_site() -> None:
-    from recueil.pdf import LinkMap
+    from recueil.outputs.pdf import LinkMap
 
     links = LinkMap({"cas/a.md": "#cas-a", "guide/valeurs.md": "#guide-valeurs"}, "https://exemple.fr/recueil")
     assert links.resolve("../cas/a.md", "recommandations/r.md") == "#cas-a"
@@ -340,7 +340,7 @@ def test_links_point_into_the_booklet_or_to_the_site() -> None:
 
 def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
     """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
-    from recueil.pdf import BookletInfo, booklet_html
+    from recueil.outputs.pdf import BookletInfo, booklet_html
 
     hostile = (MINI_CASE_EXTRA
                .replace("## Contexte\n", '## Contexte\n\n<img src="http://127.0.0.1:9/x.png">'

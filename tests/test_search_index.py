@@ -16,12 +16,12 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from recueil import search
-from recueil.indexer import SEARCH_END, SEARCH_START
-from recueil.linking import Bank, Case, Recommendation, load_bank
+from recueil.bank.bank import Bank, Case, Recommendation, load_bank
+from recueil.cards.sanitize import clean_html
 from recueil.project import Project
-from recueil.sanitize import clean_html
-from recueil.search import SearchIndexError, index_site
+from recueil.search import pagefind as search
+from recueil.search.indexer import SEARCH_END, SEARCH_START
+from recueil.search.pagefind import SearchIndexError, index_site
 from tests.conftest import ROOT
 from tests.html_safety import local, parse_document
 from tests.search_index import by_url

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from recueil.taxonomy import TaxonomyError, load_taxonomy
+from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = load_taxonomy(ROOT / "taxonomies.yml")

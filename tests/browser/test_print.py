@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
 from tests.helpers import ROOT
 

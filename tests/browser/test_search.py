@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from recueil.linking import Bank, Case, load_bank
+from recueil.bank.bank import Bank, Case, load_bank
 from recueil.project import Project
 from tests.conftest import serve_directory
 from tests.helpers import ROOT

@@ -31,18 +31,18 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from . import __version__
-from .dates import french_date
-from .linking import Bank, Case, Recommendation
-from .loading import sections_of
-from .pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
-from .project import Project
-from .sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
-from .suggest import did_you_mean, fold
-from .taxonomy import Stratum, Term
+from recueil import __version__
+from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.cards.loading import sections_of
+from recueil.cards.sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
+from recueil.cards.suggest import did_you_mean, fold
+from recueil.cards.taxonomy import Stratum, Term
+from recueil.project import Project
+from recueil.site.dates import french_date
+from recueil.site.pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-FONTS_DIR = PACKAGE_DIR / "assets" / "fonts"
+FONTS_DIR = PACKAGE_DIR / "fonts"
 GUIDE_PDF = "guide.pdf"  # where the site build writes the booklet, under the site folder
 TEMPLATE = "pdf/booklet.html.j2"
 STYLESHEET = "pdf/booklet.css.j2"
@@ -460,7 +460,7 @@ def render_pdf(html: str) -> RenderedPdf:
 def content_hash(project: Project) -> str:
     """A digest of everything the booklet is made of, so an unchanged bank is not printed twice."""
     digest = hashlib.sha256(__version__.encode())
-    roots = [project.cases, project.recommendations, project.templates, PACKAGE_DIR / "templates" / "pdf"]
+    roots = [project.cases, project.recommendations, project.templates, PACKAGE_DIR.parent / "site" / "templates" / "pdf"]
     files = [project.taxonomy, *(project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK))]
     for root in roots:
         if root.is_dir():

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .linking import Bank
-from .schema import VOCABULARY_FIELDS
+from recueil.bank.bank import Bank
+from recueil.cards.schema import VOCABULARY_FIELDS
 
 CASE_FIELD_TITLES: dict[str, str] = {
     "title": "Titre",

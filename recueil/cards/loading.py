@@ -9,12 +9,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from .errors_fr import problems_from
-from .frontmatter import FrontMatter, FrontMatterError, parse_card_text
-from .models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
-from .problems import Problem
-from .project import Project
-from .suggest import fold
+from recueil.cards.errors_fr import problems_from
+from recueil.cards.frontmatter import FrontMatter, FrontMatterError, parse_card_text
+from recueil.cards.models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
+from recueil.cards.problems import Problem
+from recueil.cards.suggest import fold
+from recueil.project import Project
 
 MAX_CARD_BYTES = 256 * 1024
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

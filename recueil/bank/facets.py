@@ -12,9 +12,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .linking import Bank, Case
-from .pages import axis_uri, recommendation_uri, stratum_uri, theme_uri
-from .suggest import fold
+from recueil.bank.bank import Bank, Case
+from recueil.cards.suggest import fold
+from recueil.site.pages import axis_uri, recommendation_uri, stratum_uri, theme_uri
 
 NO_PROGRAMME = "aucun"
 NO_PROGRAMME_LABEL = "Hors programme"

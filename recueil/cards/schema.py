@@ -10,8 +10,8 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
-from .taxonomy import Taxonomy
+from recueil.cards.models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
+from recueil.cards.taxonomy import Taxonomy
 
 MODELS: dict[str, type[BaseModel]] = {"case": CaseCard, "recommendation": RecommendationCard}
 SECTIONS = {"case": CASE_SECTIONS, "recommendation": RECOMMENDATION_SECTIONS}

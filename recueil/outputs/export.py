@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .contribution import FORM_SETTINGS_PATH, form_settings
-from .feed import atom_feed
-from .labels import FlatField, flat_fields
-from .linking import Bank, Case
-from .loading import sections_of
-from .pages import case_uri, page_url, recommendation_uri, relative_url, shared_environment
-from .schema import SCHEMA_FILES, json_schema, schema_text
+from recueil import __version__
+from recueil.bank.bank import Bank, Case
+from recueil.cards.loading import sections_of
+from recueil.cards.schema import SCHEMA_FILES, json_schema, schema_text
+from recueil.outputs.contribution import FORM_SETTINGS_PATH, form_settings
+from recueil.outputs.feed import atom_feed
+from recueil.outputs.labels import FlatField, flat_fields
+from recueil.site.pages import case_uri, page_url, recommendation_uri, relative_url, shared_environment
 
 DATA_DIR = "donnees"
 CASES_JSON, CASES_CSV, CASES_TABLE_SCHEMA = "cas.json", "cas.csv", "cas.tableschema.json"

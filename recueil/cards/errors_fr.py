@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .frontmatter import FieldPath, FrontMatter, dotted
-from .problems import Problem
-from .suggest import did_you_mean
+from recueil.cards.frontmatter import FieldPath, FrontMatter, dotted
+from recueil.cards.problems import Problem
+from recueil.cards.suggest import did_you_mean
 
 INTEGER_HINT = "écrivez un nombre entier sans espace ni point, par exemple 12500"
 DATE_HINT = "écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-22"

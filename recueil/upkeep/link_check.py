@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .linking import Bank
-from .loading import LoadedCard
-from .models import CaseCard, RecommendationCard
-from .project import Project
+from recueil.bank.bank import Bank
+from recueil.cards.loading import LoadedCard
+from recueil.cards.models import CaseCard, RecommendationCard
+from recueil.project import Project
 
 MARKDOWN_LINK = re.compile(r"(?:\]\(\s*<?|<|href=\")(https?://[^\s)>\"]+)")
 USER_AGENT = "recueil-link-check/1.0 (+https://github.com/datacites/recueil)"

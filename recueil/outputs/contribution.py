@@ -12,11 +12,11 @@ from typing import Any
 
 import yaml
 
-from .labels import CASE_FIELD_TITLES, FlatField, choice_labels, flat_fields
-from .linking import Bank
-from .loading import slugify
-from .models import CASE_SECTIONS
-from .schema import HINTS, SCHEMA_FILES, json_schema, skeleton
+from recueil.bank.bank import Bank
+from recueil.cards.loading import slugify
+from recueil.cards.models import CASE_SECTIONS
+from recueil.cards.schema import HINTS, SCHEMA_FILES, json_schema, skeleton
+from recueil.outputs.labels import CASE_FIELD_TITLES, FlatField, choice_labels, flat_fields
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from .linking import Bank
-from .pages import relative_url, shared_environment
-from .project import Project
+from recueil.bank.bank import Bank
+from recueil.project import Project
+from recueil.site.pages import relative_url, shared_environment
 
 MARKER = re.compile(r"^<!--\s*recueil:(?P<name>[a-z0-9-]*)\s*-->[ \t]*$", re.MULTILINE)
 BLOCKS = {

@@ -7,8 +7,8 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
-from .linking import Bank, Case
-from .pages import BANK_URI, case_uri, page_url
+from recueil.bank.bank import Bank, Case
+from recueil.site.pages import BANK_URI, case_uri, page_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from markdown.extensions.toc import slugify
 
-from .sanitize import (
+from recueil.cards.sanitize import (
     INVISIBLE,
     REMOTE_IMAGE_HINT,
     SCHEME,

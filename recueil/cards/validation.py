@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .bodies import Finding, markdown_findings
-from .frontmatter import dotted
-from .loading import SLUG, ParsedCard
-from .problems import Problem, Severity
-from .suggest import did_you_mean, fold
-from .taxonomy import Taxonomy
+from recueil.cards.bodies import Finding, markdown_findings
+from recueil.cards.frontmatter import dotted
+from recueil.cards.loading import SLUG, ParsedCard
+from recueil.cards.problems import Problem, Severity
+from recueil.cards.suggest import did_you_mean, fold
+from recueil.cards.taxonomy import Taxonomy
 
 DOCS_DIR = "docs"  # MkDocs' default docs_dir, which mkdocs.yml keeps
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
@@ -180,7 +180,7 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
-    from .pages import case_uri, recommendation_uri  # here: pages builds on linking, which builds on this module
+    from recueil.site.pages import case_uri, recommendation_uri  # here: pages builds on linking, which builds on this module
 
     exists = _site_pages(cases, recs, taxonomy)
     kept: dict[tuple[str, str], _Examined] = {}
@@ -227,7 +227,7 @@ def _findings(text: str, page: str, exists: Callable[[str], bool],
 
 def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:
     """Whether a path of the site (relative to its root) is a generated page or a file of docs/."""
-    from . import pages as site
+    from recueil.site import pages as site
 
     generated = {site.BANK_URI, site.RECOMMENDATIONS_URI, site.THEMES_URI, site.STRATA_URI, site.MAP_URI}
     generated |= {site.case_uri(card.slug) for card in cases} | {site.recommendation_uri(card.slug) for card in recs}

@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .linking import Bank, Case
-from .problems import Problem, Severity
-from .suggest import fold
+from recueil.bank.bank import Bank, Case
+from recueil.cards.problems import Problem, Severity
+from recueil.cards.suggest import fold
 
 DEFAULT_MAX_AGE_DAYS = 730
 TITLE_SIMILARITY = 0.7

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .facets import case_values, value_labels
-from .indexer import TIMEOUT_S, IndexerError, StreamingIndexer
-from .linking import Bank, Case, Recommendation
+from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.bank.facets import case_values, value_labels
+from recueil.search.indexer import TIMEOUT_S, IndexerError, StreamingIndexer
 
 INDEX_DIR = "pagefind"  # under the site folder
 LANGUAGE = "fr"  # every page is French: one index, French stemming, whatever a page declares

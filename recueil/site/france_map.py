@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: the map tool imports this module without the engine's deps
-    from .linking import Case
-    from .taxonomy import Stratum
+    from recueil.bank.bank import Case
+    from recueil.cards.taxonomy import Stratum
 
 BASEMAP_FILE = Path(__file__).parent / "data" / "france.json"
 EARTH_RADIUS_KM = 6371.0

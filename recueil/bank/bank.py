@@ -10,12 +10,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
-from .loading import LoadedCard, load_folder
-from .models import CaseCard, RecommendationCard
-from .problems import CardErrors, Problem
-from .project import Project
-from .taxonomy import Stratum, Taxonomy, Term, load_taxonomy
-from .validation import validate
+from recueil.cards.loading import LoadedCard, load_folder
+from recueil.cards.models import CaseCard, RecommendationCard
+from recueil.cards.problems import CardErrors, Problem
+from recueil.cards.taxonomy import Stratum, Taxonomy, Term, load_taxonomy
+from recueil.cards.validation import validate
+from recueil.project import Project
 
 RELATED_CASES = 4
 # Related cases: below this many candidates, rank them all; above, RELATED_WINDOW per group.

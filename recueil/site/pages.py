@@ -19,13 +19,13 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .dates import partial_date
-from .linking import Bank, Case, Recommendation
-from .loading import sections_of
-from .mapping import FranceMap, group_by_region, layout_france_map
-from .project import Project
-from .rebuild import compiled_templates
-from .taxonomy import Stratum
+from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.cards.loading import sections_of
+from recueil.cards.taxonomy import Stratum
+from recueil.project import Project
+from recueil.site.dates import partial_date
+from recueil.site.france_map import FranceMap, group_by_region, layout_france_map
+from recueil.upkeep.rebuild import compiled_templates
 
 
 @dataclass(frozen=True)
@@ -142,14 +142,16 @@ class PageMaker:
 
     def _case_page(self, template: Any, uri: str, case: Case, recommendations: list[Recommendation],
                    related: list[Case]) -> GeneratedPage:
-        from .search import case_filters  # imported here: search builds on facets, which builds on this module
+        from recueil.search.pagefind import (
+            case_filters,  # imported here: search builds on facets, which builds on this module
+        )
 
         return self._render_now(template, uri, case.card.path, case=case, recommendations=recommendations,
                                 related=related, sections=sections_of(case.card.body),
                                 search_filters=case_filters(case, self.bank, self._filter_labels))
 
     def recommendation_pages(self) -> Iterator[GeneratedPage]:
-        from .search import recommendation_filters
+        from recueil.search.pagefind import recommendation_filters
 
         template = self.env.get_template("recommendation.md.j2")
         for rec in self.bank.recommendations:
@@ -176,8 +178,8 @@ class PageMaker:
         yield self._render(self.env.get_template("strata.md.j2"), STRATA_URI)
         yield self._render(self.env.get_template("map.md.j2"), MAP_URI,
                            cases_by_region=group_by_region(self.bank.cases))
-        from .facets import bank_context  # imported here: facets builds on this module's URI helpers
-        from .search import url_parameters
+        from recueil.bank.facets import bank_context  # imported here: facets builds on this module's URI helpers
+        from recueil.search.pagefind import url_parameters
         yield self._render(self.env.get_template("bank.md.j2"), BANK_URI, **bank_context(self.bank))
         yield self._render(self.env.get_template("search.md.j2"), SEARCH_URI, parameters=url_parameters(self.bank))
 
@@ -216,7 +218,7 @@ class PageMaker:
     @cached_property
     def _filter_labels(self) -> Any:
         """The names and value labels of the search filters (the bank's facets), once per build."""
-        from .search import filter_labels
+        from recueil.search.pagefind import filter_labels
 
         return filter_labels(self.bank)
 
@@ -282,7 +284,7 @@ def yaml_value(value: object) -> Markup:
 
 
 def make_environment(overrides: Path | None = None) -> Environment:
-    loaders: list[Any] = [PackageLoader("recueil", "templates")]
+    loaders: list[Any] = [PackageLoader("recueil.site", "templates")]
     if overrides is not None and overrides.is_dir():
         loaders.insert(0, FileSystemLoader(overrides))
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True, default_for_string=True),
