@@ -24,17 +24,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
+from recueil.addresses import FEED_PATH, GUIDE_PDF, RECOMMENDATIONS_URI
 from recueil.bank.bank import Bank, load_bank
 from recueil.cards.problems import CardErrors
 from recueil.cards.sanitize import clean_html
 from recueil.cards.taxonomy import TaxonomyError
 from recueil.outputs.export import site_files
-from recueil.outputs.feed import FEED_PATH
-from recueil.outputs.pdf import GUIDE_PDF, info_for, pdf_setting, site_settings, write_pdf
+from recueil.outputs.pdf import info_for, pdf_setting, site_settings, write_pdf
 from recueil.project import Project
+from recueil.site.environment import compiled_templates
 from recueil.site.home import MarkerError, expand_markers
-from recueil.site.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recommendation_nav
-from recueil.upkeep.rebuild import compiled_templates
+from recueil.site.pages import GeneratedPage, PageMaker, recommendation_nav
 
 log = logging.getLogger("mkdocs.hooks.recueil")
 _state: dict[str, Any] = {}

@@ -7,16 +7,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from recueil.addresses import HOME_URI, SCHEMA_FILES
 from recueil.bank.bank import Bank, load_bank
 from recueil.cards.loading import SLUG, slugify
 from recueil.cards.problems import CardErrors, Problem
-from recueil.cards.schema import SCHEMA_FILES, schema_text, skeleton
+from recueil.cards.schema import schema_text, skeleton
 from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
 from recueil.outputs.contribution import github_files
 from recueil.outputs.export import write_exports
 from recueil.project import Project
 from recueil.search.pagefind import SearchIndexError, index_site
-from recueil.site.home import HOME_URI, MarkerError, expanded_home
+from recueil.site.home import MarkerError, expanded_home
 from recueil.site.pages import PageMaker
 from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
 from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines

@@ -9,7 +9,6 @@ read and what was checked. Line ranges point into the team's copies of the sourc
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest

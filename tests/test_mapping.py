@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from recueil.addresses import MAP_URI, relative_url
 from recueil.bank.bank import Case, load_bank
 from recueil.cards.loading import LoadedCard
 from recueil.cards.models import CaseCard
 from recueil.cards.taxonomy import load_taxonomy
 from recueil.project import Project
+from recueil.site.environment import make_environment
 from recueil.site.france_map import BASEMAP_FILE, layout_france_map, load_basemap, on_metropolitan_map
-from recueil.site.pages import MAP_URI, make_environment, relative_url
 from tests.helpers import ROOT
 from tests.search_index import by_url
 

@@ -17,10 +17,10 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from recueil.addresses import GUIDE_PDF
 from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
 from recueil.outputs.pdf import (
-    GUIDE_PDF,
     Selection,
     SelectionError,
     info_for,

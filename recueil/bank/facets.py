@@ -12,9 +12,17 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from recueil.addresses import (
+    RECOMMENDATIONS_URI,
+    STRATA_URI,
+    THEMES_URI,
+    axis_uri,
+    recommendation_uri,
+    stratum_uri,
+    theme_uri,
+)
 from recueil.bank.bank import Bank, Case
 from recueil.cards.suggest import fold
-from recueil.site.pages import axis_uri, recommendation_uri, stratum_uri, theme_uri
 
 NO_PROGRAMME = "aucun"
 NO_PROGRAMME_LABEL = "Hors programme"
@@ -103,13 +111,13 @@ def _candidates(bank: Bank) -> list[tuple[str, str, str | None, bool, list[Facet
     """(param, legend, index page, open, every possible value) of each facet, in display order."""
     taxonomy = bank.taxonomy
     return [
-        ("theme", "Thème", "themes/index.md", True,
+        ("theme", "Thème", THEMES_URI, True,
          [FacetValue(t.id, t.label, 0, theme_uri(t.id)) for t in taxonomy.themes]),
-        ("taille", "Taille du territoire", "tailles/index.md", True,
+        ("taille", "Taille du territoire", STRATA_URI, True,
          [FacetValue(s.id, s.short or s.label, 0, stratum_uri(s.id)) for s in taxonomy.strata]),
-        ("axe", "Axe du guide", "recommandations/index.md", False,
+        ("axe", "Axe du guide", RECOMMENDATIONS_URI, False,
          [FacetValue(a.id.lower(), f"{a.id}. {a.label}", 0, axis_uri(a.id)) for a in taxonomy.axes]),
-        ("recommandation", "Recommandation", "recommandations/index.md", False,
+        ("recommandation", "Recommandation", RECOMMENDATIONS_URI, False,
          [FacetValue(r.slug, f"{r.meta.number}. {r.meta.title}", 0, recommendation_uri(r.slug))
           for r in bank.recommendations]),
         ("region", "Région ou pays", None, False, _region_values(bank)),

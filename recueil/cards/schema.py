@@ -10,12 +10,12 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from recueil.addresses import SCHEMA_FILES
 from recueil.cards.models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
 from recueil.cards.taxonomy import Taxonomy
 
 MODELS: dict[str, type[BaseModel]] = {"case": CaseCard, "recommendation": RecommendationCard}
 SECTIONS = {"case": CASE_SECTIONS, "recommendation": RECOMMENDATION_SECTIONS}
-SCHEMA_FILES = {"case": "schemas/case.schema.json", "recommendation": "schemas/recommendation.schema.json"}
 
 # Which vocabulary constrains which field: the JSON Schema lists the allowed ids as enums.
 VOCABULARY_FIELDS = {

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from recueil.addresses import DOCS_DIR, case_uri, recommendation_uri, site_holds
 from recueil.cards.bodies import Finding, markdown_findings
 from recueil.cards.frontmatter import dotted
 from recueil.cards.loading import SLUG, ParsedCard
@@ -19,7 +20,6 @@ from recueil.cards.problems import Problem, Severity
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
 
-DOCS_DIR = "docs"  # MkDocs' default docs_dir, which mkdocs.yml keeps
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
 MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
 VOCABULARY_NAMES = {"themes": "un thème", "statuses": "un statut", "programmes": "un programme",
@@ -128,7 +128,7 @@ def check_status_source(cases: list[ParsedCard], recs: list[ParsedCard], taxonom
             field = "status_source" if "status_source" in card.data else "status"
             yield Problem(card.path, card.line_of(field), field,
                           f"l'avancement doit être daté : la source n° {number} n'a pas de date",
-                          f"ajoutez à cette source date: AAAA-MM-JJ (ou AAAA-MM, AAAA), la date de sa publication")
+                          "ajoutez à cette source date: AAAA-MM-JJ (ou AAAA-MM, AAAA), la date de sa publication")
 
 
 def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -180,8 +180,6 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
-    from recueil.site.pages import case_uri, recommendation_uri  # here: pages builds on linking, which builds on this module
-
     exists = _site_pages(cases, recs, taxonomy)
     kept: dict[tuple[str, str], _Examined] = {}
     for card in [*cases, *recs]:
@@ -226,13 +224,8 @@ def _findings(text: str, page: str, exists: Callable[[str], bool],
 
 
 def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:
-    """Whether a path of the site (relative to its root) is a generated page or a file of docs/."""
-    from recueil.site import pages as site
-
-    generated = {site.BANK_URI, site.RECOMMENDATIONS_URI, site.THEMES_URI, site.STRATA_URI, site.MAP_URI}
-    generated |= {site.case_uri(card.slug) for card in cases} | {site.recommendation_uri(card.slug) for card in recs}
-    generated |= {site.theme_uri(term.id) for term in taxonomy.themes}
-    generated |= {site.stratum_uri(term.id) for term in taxonomy.strata} | {site.axis_uri(term.id) for term in taxonomy.axes}
+    """Whether a path of the site (relative to its root) is a file the engine adds or a file of docs/."""
+    generated = site_holds([card.slug for card in cases], [card.slug for card in recs], taxonomy)
     roots = [root for root in map(_root_of, [*cases, *recs]) if root is not None]
     docs = roots[0] / DOCS_DIR if roots else None
     return lambda path: path in generated or (docs is not None and (docs / path).is_file())

@@ -19,18 +19,29 @@ from pathlib import Path
 from typing import Any
 
 from recueil import __version__
+from recueil.addresses import (
+    CASES_CSV,
+    CASES_JSON,
+    CASES_TABLE_SCHEMA,
+    DATA_DIR,
+    DATA_PAGE,
+    FEED_PATH,
+    FORM_SETTINGS_PATH,
+    RECOMMENDATIONS_JSON,
+    SCHEMA_FILES,
+    case_uri,
+    page_url,
+    recommendation_uri,
+    relative_url,
+)
 from recueil.bank.bank import Bank, Case
 from recueil.cards.loading import sections_of
-from recueil.cards.schema import SCHEMA_FILES, json_schema, schema_text
-from recueil.outputs.contribution import FORM_SETTINGS_PATH, form_settings
+from recueil.cards.schema import json_schema, schema_text
+from recueil.outputs.contribution import form_settings
 from recueil.outputs.feed import atom_feed
 from recueil.outputs.labels import FlatField, flat_fields
-from recueil.site.pages import case_uri, page_url, recommendation_uri, relative_url, shared_environment
+from recueil.site.environment import shared_environment
 
-DATA_DIR = "donnees"
-CASES_JSON, CASES_CSV, CASES_TABLE_SCHEMA = "cas.json", "cas.csv", "cas.tableschema.json"
-RECOMMENDATIONS_JSON = "recommandations.json"
-FEED_FILE = "flux.xml"
 ID_SEPARATOR, TEXT_SEPARATOR, PART_SEPARATOR = ";", " | ", " — "
 LICENCE = {"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution - Partage dans les mêmes conditions 4.0",
            "path": "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"}
@@ -263,11 +274,10 @@ def export_files(bank: Bank, base_url: str, repo_url: str = "", site_name: str =
         f"{DATA_DIR}/{CASES_TABLE_SCHEMA}": _json(table_schema(bank, base_url, repo_url)),
         f"{DATA_DIR}/{RECOMMENDATIONS_JSON}": _json({**licence, "count": len(bank.recommendations),
                                                      "recommendations": recommendation_records(bank, base_url)}),
-        FEED_FILE: atom_feed(bank, base_url, site_name),
+        FEED_PATH: atom_feed(bank, base_url, site_name),
     }
 
 
-DATA_PAGE = f"{DATA_DIR}/index.md"
 TYPE_LABELS = {"string": "texte", "integer": "entier", "number": "nombre décimal", "date": "date (AAAA-MM-JJ)",
                "boolean": "oui/non"}
 
@@ -278,7 +288,7 @@ def data_page(bank: Bank, templates: Path | None = None) -> str:
         bank=bank, columns=case_columns(bank), types=TYPE_LABELS, licence=LICENCE, data_dir=DATA_DIR,
         files={"csv": CASES_CSV, "table_schema": CASES_TABLE_SCHEMA, "json": CASES_JSON,
                "recommendations": RECOMMENDATIONS_JSON},
-        feed=FEED_FILE, schema=SCHEMA_FILES["case"], link=lambda target: relative_url(target, DATA_PAGE))
+        feed=FEED_PATH, schema=SCHEMA_FILES["case"], link=lambda target: relative_url(target, DATA_PAGE))
 
 
 def site_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_name: str,

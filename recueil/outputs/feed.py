@@ -7,12 +7,11 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 
+from recueil.addresses import BANK_URI, FEED_PATH, case_uri, page_url
 from recueil.bank.bank import Bank, Case
-from recueil.site.pages import BANK_URI, case_uri, page_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 30
-FEED_PATH = "flux.xml"
 # Characters XML 1.0 forbids even when escaped: a stray one would make the whole feed unreadable.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -32,6 +32,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from recueil import __version__
+from recueil.addresses import DOCS_DIR, axis_uri, case_uri, page_url, recommendation_uri
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.cards.loading import sections_of
 from recueil.cards.sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
@@ -39,16 +40,14 @@ from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Stratum, Term
 from recueil.project import Project
 from recueil.site.dates import french_date
-from recueil.site.pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
+from recueil.site.environment import TEMPLATES_DIR, shared_environment
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
-GUIDE_PDF = "guide.pdf"  # where the site build writes the booklet, under the site folder
 TEMPLATE = "pdf/booklet.html.j2"
 STYLESHEET = "pdf/booklet.css.j2"
 GUIDE_FRONT = ("guide/introduction.md", "guide/valeurs.md")
 GUIDE_BACK = ("guide/credits.md",)
-DOCS_DIR = "docs"
 # WeasyPrint 70 writes the structure tree of a tagged PDF in a time that grows with pages × tags
 # (about 3 s at 200 pages, minutes at 2,000): past this many pages the PDF is written untagged.
 TAGGED_PAGE_LIMIT = 400
@@ -460,7 +459,7 @@ def render_pdf(html: str) -> RenderedPdf:
 def content_hash(project: Project) -> str:
     """A digest of everything the booklet is made of, so an unchanged bank is not printed twice."""
     digest = hashlib.sha256(__version__.encode())
-    roots = [project.cases, project.recommendations, project.templates, PACKAGE_DIR.parent / "site" / "templates" / "pdf"]
+    roots = [project.cases, project.recommendations, project.templates, TEMPLATES_DIR / "pdf"]
     files = [project.taxonomy, *(project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK))]
     for root in roots:
         if root.is_dir():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
+from recueil.addresses import DOCS_DIR, HOME_URI, relative_url
 from recueil.bank.bank import Bank
 from recueil.project import Project
-from recueil.site.pages import relative_url, shared_environment
+from recueil.site.environment import shared_environment
 
 MARKER = re.compile(r"^<!--\s*recueil:(?P<name>[a-z0-9-]*)\s*-->[ \t]*$", re.MULTILINE)
 BLOCKS = {
@@ -46,8 +47,6 @@ def expand_markers(markdown: str, bank: Bank, project: Project, page_uri: str, s
     return MARKER.sub(block, markdown)
 
 
-HOME_URI = "index.md"
-DOCS_DIR = "docs"
 
 
 def expanded_home(bank: Bank, project: Project) -> str | None:

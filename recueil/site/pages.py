@@ -7,25 +7,32 @@ pages are computed here as relative URLs, so the output does not depend on the e
 
 from __future__ import annotations
 
-import json
-import posixpath
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
-from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from jinja2 import Environment
 
+from recueil.addresses import (
+    BANK_URI,
+    MAP_URI,
+    RECOMMENDATIONS_URI,
+    SEARCH_URI,
+    STRATA_URI,
+    THEMES_URI,
+    axis_uri,
+    case_uri,
+    recommendation_uri,
+    relative_url,
+    stratum_uri,
+    theme_uri,
+)
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.cards.loading import sections_of
-from recueil.cards.taxonomy import Stratum
 from recueil.project import Project
-from recueil.site.dates import partial_date
-from recueil.site.france_map import FranceMap, group_by_region, layout_france_map
-from recueil.upkeep.rebuild import compiled_templates
+from recueil.site.environment import TEMPLATES_DIR, shared_environment
+from recueil.site.france_map import group_by_region
 
 
 @dataclass(frozen=True)
@@ -37,64 +44,6 @@ class GeneratedPage:
     source: str | None = None
 
 
-def page_url(src_uri: str) -> str:
-    """The directory URL of a page: 'cas/x.md' → 'cas/x/', 'cas/index.md' → 'cas/'."""
-    stem = src_uri[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
-    return stem + "/"
-
-
-def relative_url(target: str, start: str) -> str:
-    """Link from the page `start` to the page (or file) `target`, both given as src_uri."""
-    here = page_url(start)
-    there = page_url(target) if target.endswith(".md") else target
-    link = _relpath(there, here)
-    return link + "/" if target.endswith(".md") and link != "." else ("./" if link == "." else link)
-
-
-def _relpath(there: str, here: str) -> str:
-    """posixpath.relpath for two paths of the site, without its abspath and getcwd (a build calls
-    this about ten times per case page)."""
-    if ".." in there or ".." in here:
-        return posixpath.relpath(there or ".", here or ".")
-    to = [part for part in there.split("/") if part and part != "."]
-    start = [part for part in here.split("/") if part and part != "."]
-    common = 0
-    while common < min(len(to), len(start)) and to[common] == start[common]:
-        common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
-
-
-def case_uri(slug: str) -> str:
-    return f"cas/{slug}.md"
-
-
-def recommendation_uri(slug: str) -> str:
-    return f"recommandations/{slug}.md"
-
-
-def axis_uri(axis_id: str) -> str:
-    return f"axes/{axis_id.lower()}.md"
-
-
-def theme_uri(theme_id: str) -> str:
-    return f"themes/{theme_id}.md"
-
-
-def stratum_uri(stratum_id: str) -> str:
-    return f"tailles/{stratum_id}.md"
-
-
-BANK_URI = "cas/index.md"
-RECOMMENDATIONS_URI = "recommandations/index.md"
-THEMES_URI = "themes/index.md"
-STRATA_URI = "tailles/index.md"
-MAP_URI = "carte/index.md"
-SEARCH_URI = "recherche/index.md"
-
-
 def recommendation_nav(bank: Bank) -> list[Any]:
     """The nav section of the recommendations, by axis, in MkDocs' nav format (plain data)."""
     section: list[Any] = [{"Vue d'ensemble": RECOMMENDATIONS_URI}]
@@ -104,11 +53,6 @@ def recommendation_nav(bank: Bank) -> list[Any]:
                     for rec in bank.recommendations_in(axis)]
         section.append({f"Axe {axis.id} : {axis.label}": entries})
     return section
-
-
-def thousands(value: int | None) -> str:
-    """12345 → '12 345' (narrow no-break space, as French typography wants)."""
-    return "" if value is None else f"{value:,}".replace(",", "\u202f")
 
 
 class PageMaker:
@@ -211,7 +155,7 @@ class PageMaker:
         """Every page template with its mtime and size: a template imports others (macros). The
         PDF's templates, in a subfolder, do not make pages."""
         overrides = self.project.templates
-        folders = [Path(__file__).parent / "templates"] + ([overrides] if overrides.is_dir() else [])
+        folders = [TEMPLATES_DIR] + ([overrides] if overrides.is_dir() else [])
         return tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
                      for folder in folders for path in sorted(folder.glob("*")) if path.is_file())
 
@@ -236,70 +180,7 @@ class PageMaker:
 # rebuilds the whole site after each edit, the engine renders again only what changed.
 _PAGES: dict[str, tuple[tuple[Any, ...], GeneratedPage]] = {}
 _LISTING: dict[str, Any] = {"signature": None, "generation": 0}
-# One Jinja environment per template folder, kept between rebuilds (it reloads edited templates).
-_ENVIRONMENTS: dict[tuple[str, bool], Environment] = {}
-
-
-def shared_environment(overrides: Path | None) -> Environment:
-    key = (str(overrides), overrides is not None and overrides.is_dir())
-    if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = make_environment(overrides)
-    return _ENVIRONMENTS[key]
-
-
-_LAST_MAP: dict[str, Any] = {}
-
-
-def _france_map_once(cases: Sequence[Case], strata: Sequence[Stratum] = ()) -> FranceMap:
-    """The map page and the bank page draw the same map of the same cases: lay it out once."""
-    last = _LAST_MAP.get("args")
-    if last is None or last[0] is not cases or last[1] is not strata:
-        _LAST_MAP.update(args=(cases, strata), map=layout_france_map(cases, strata))
-    return _LAST_MAP["map"]  # type: ignore[no-any-return]
-
-
 def _linker(start: str) -> Callable[[str], str]:
     def link(target: str) -> str:
         return relative_url(target, start)
     return link
-
-
-# Not printable for YAML (C0/C1 controls, DEL, BOM, surrogates, non-characters) or read as a line
-# break inside quotes (NEL, LS, PS): escaped as \\uXXXX.
-YAML_UNSAFE = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029\\ufeff\\ud800-\\udfff\\ufffe\\uffff]")
-
-
-def yaml_scalar(text: object) -> Markup:
-    """A string as one YAML scalar for a page's front matter (YAML quoting, not HTML escaping)."""
-    # A JSON string is a YAML double-quoted scalar, once the characters YAML reads as line
-    # breaks or refuses are escaped too; json is ~50x faster than yaml's emitter, twice per page.
-    quoted = json.dumps(str(text), ensure_ascii=False)
-    return Markup(YAML_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", quoted))
-
-
-def yaml_value(value: object) -> Markup:
-    """Lists and mappings of strings as one YAML flow value (JSON is YAML), escaped like `yaml_scalar`."""
-    dumped = json.dumps(value, ensure_ascii=False)
-    return Markup(YAML_UNSAFE.sub(lambda found: f"\\u{ord(found.group()):04x}", dumped))
-
-
-def make_environment(overrides: Path | None = None) -> Environment:
-    loaders: list[Any] = [PackageLoader("recueil.site", "templates")]
-    if overrides is not None and overrides.is_dir():
-        loaders.insert(0, FileSystemLoader(overrides))
-    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(default=True, default_for_string=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      bytecode_cache=compiled_templates())
-    env.filters["thousands"] = thousands
-    env.filters["partial_date"] = partial_date
-    env.filters["yaml_str"] = yaml_scalar
-    env.filters["yaml_value"] = yaml_value
-    env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
-                       theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
-                       RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI,
-                       SEARCH_URI=SEARCH_URI)
-    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
-    return env
-
-
-__all__ = ["GeneratedPage", "PageMaker", "page_url", "relative_url", "Case", "Recommendation"]

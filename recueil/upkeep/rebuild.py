@@ -10,21 +10,16 @@ back instead of reading, converting and laying it out again.
 
 This module lives in the engine package because the store must outlive the hook module, which
 MkDocs may load again with each configuration; this package stays imported. It holds opaque
-payloads and imports nothing from the site engine. It also says where compiled Jinja
-templates are kept from one build to the next (`compiled_templates`).
+payloads and imports nothing from the site engine.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from jinja2 import BytecodeCache, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
 
 
 @dataclass
@@ -58,31 +53,6 @@ class RebuildStore:
     def store(self, uri: str, source: str, payload: Any) -> None:
         if self.enabled:
             self.pages[uri] = Stored(source, payload)
-
-
-class MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates kept in memory, when Jinja's folder on disk cannot be used."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if (code := self.compiled.get(bucket.key)) is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-@functools.cache
-def compiled_templates() -> BytecodeCache:
-    """Where compiled Jinja templates are kept between builds and rebuilds: Jinja's own folder in the
-    user's temporary directory (each entry is checked against its template's source before use).
-    Compiling the theme's and the engine's templates again cost every build a fixed 0.2 s."""
-    try:
-        return FileSystemBytecodeCache()
-    except RuntimeError:  # Jinja found that folder unsafe (owned by someone else): this process only
-        return MemoryBytecodeCache()
 
 
 # The one store of the process (only `mkdocs serve` enables it: a single build never reuses).
