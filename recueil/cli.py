@@ -15,6 +15,7 @@ from recueil.cards.schema import schema_text, skeleton
 from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
 from recueil.outputs.contribution import github_files
 from recueil.outputs.export import write_exports
+from recueil.outputs.pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
 from recueil.project import Project
 from recueil.search.pagefind import SearchIndexError, index_site
 from recueil.site.home import MarkerError, expanded_home
@@ -199,8 +200,6 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
 
 
 def run_pdf(project: Project, args: argparse.Namespace) -> int:
-    from recueil.outputs.pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
-
     bank = load_or_report(project)
     if bank is None:
         return 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -169,7 +169,7 @@ def _heading_problem(line: str) -> tuple[str, str] | None:
     return f"titre « {match.group(1)} » : son ancre « {anchor} » est réservée au site", RESERVED_HEADING_HINT
 
 
-def _attribute_targets(attributes: list[tuple[str, str | None]], page_uri: str,
+def _attribute_targets(attributes: Sequence[tuple[str, str | None]], page_uri: str,
                        page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
     for name, value in attributes:
         if name in ("href", "src") and value:

@@ -41,8 +41,8 @@ TEMPLATE_DATA_ATTRIBUTES = frozenset({"data-slug", "data-pagefind-ignore"})
 # Ids and classes the theme and the site own (see the module's docstring and docs/securite.md).
 RESERVED_PREFIXES = ("_", "md-", "pf-", "pagefind", "recueil-")
 # Class names Material's script looks up in the content (its bundle's selectors, mkdocs-material 9.x).
-SCRIPT_CLASSES = frozenset({"annotate", "copy", "footnote-ref", "highlight", "hll", "mermaid", "no-copy", "no-select", "select",
-                            "tabbed-labels"})
+SCRIPT_CLASSES = frozenset({"annotate", "copy", "footnote-ref", "highlight", "hll", "mermaid", "no-copy", "no-select",
+                            "select", "tabbed-labels"})
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SEARCH_PREFIX = "data-pagefind-"  # what Pagefind reads in a page (recueil/search.py)
 SEARCH_ALLOWED = frozenset({"data-pagefind-ignore"})

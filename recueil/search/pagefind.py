@@ -9,7 +9,7 @@ the theme loads from there.
 What it reads is marked in the pages by the theme (`overrides/main.html`): the article of each
 page (`data-pagefind-body`), not the menus; `data-pagefind-ignore` on what repeats other pages
 (case lists, maps, facet panels); the filters of a page (`data-pagefind-filter`), which are the
-facets of the bank for a case (`case_filters`) and its kind for every page. Card HTML cannot
+facets of the bank for a case (recueil/search/filters.py) and its kind for every page. Card HTML cannot
 carry these attributes (recueil.sanitize): a contributor cannot file a card under another theme.
 
 Nothing here imports MkDocs: `index_site` runs after any build (the MkDocs hook calls it, so does
@@ -21,12 +21,9 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from recueil.bank.bank import Bank, Case, Recommendation
-from recueil.bank.facets import case_values, value_labels
 from recueil.search.indexer import TIMEOUT_S, IndexerError, StreamingIndexer
 
 INDEX_DIR = "pagefind"  # under the site folder
@@ -35,9 +32,6 @@ FAILURE_HINT = "corrigez la cause indiquée puis reconstruisez le site"
 INSTALL_HINT = "installez-le avec « pip install 'pagefind[bin]>=1.5.2,<2' » (ou « pip install -e . »)"
 # Inside the indexed article but not text of the page: Material's permalinks (¶) and edit button.
 NOT_TEXT = (".headerlink", ".md-content__button", ".md-source-file")
-# The kind of every page (fiche expérience, recommandation…): its values are set by the theme
-# (overrides/partials/recueil-search-filters.html), the other filters are the bank's facets.
-TYPE_FILTER = "Type"
 
 
 class SearchIndexError(Exception):
@@ -113,38 +107,3 @@ def _pages_indexed(output: Path) -> int:
 
 def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-
-
-# --- what the index files a page under -------------------------------------------------------
-
-
-FilterLabels = Mapping[str, tuple[str, Mapping[str, str]]]
-"""For each facet of the bank (its URL parameter): the filter's name, and the label of each value id."""
-
-
-def filter_labels(bank: Bank) -> FilterLabels:
-    """The bank's facets as search filters: same names, same French labels as its checkboxes."""
-    return value_labels(bank)
-
-
-def case_filters(case: Case, bank: Bank, labels: FilterLabels) -> dict[str, list[str]]:
-    """The filters of a case page: {filter name: labels of the case's values}, in facet order."""
-    return {labels[param][0]: [labels[param][1].get(value, value) for value in ids]
-            for param, ids in case_values(case, bank).items() if param in labels and ids}
-
-
-def recommendation_filters(recommendation: Recommendation, labels: FilterLabels) -> dict[str, list[str]]:
-    """A recommendation page goes under the axis and recommendation filters of the cases illustrating it."""
-    axis, slug = recommendation.meta.axis.lower(), recommendation.slug
-    return {labels["axe"][0]: [labels["axe"][1].get(axis, axis)],
-            labels["recommandation"][0]: [labels["recommandation"][1].get(slug, slug)]}
-
-
-
-def url_parameters(bank: Bank) -> dict[str, dict[str, object]]:
-    """The search page's address parameters: the bank's own (`?theme=mobilite&taille=village`), each
-    with its filter name and the label of each value id; `type` takes the labels themselves."""
-    parameters: dict[str, dict[str, object]] = {
-        param: {"filter": name, "values": dict(values)} for param, (name, values) in filter_labels(bank).items()}
-    parameters["type"] = {"filter": TYPE_FILTER, "values": {}}
-    return parameters

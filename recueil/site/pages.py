@@ -29,8 +29,10 @@ from recueil.addresses import (
     theme_uri,
 )
 from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.bank.facets import bank_context
 from recueil.cards.loading import sections_of
 from recueil.project import Project
+from recueil.search.filters import case_filters, filter_labels, recommendation_filters, url_parameters
 from recueil.site.environment import TEMPLATES_DIR, shared_environment
 from recueil.site.france_map import group_by_region
 
@@ -86,17 +88,11 @@ class PageMaker:
 
     def _case_page(self, template: Any, uri: str, case: Case, recommendations: list[Recommendation],
                    related: list[Case]) -> GeneratedPage:
-        from recueil.search.pagefind import (
-            case_filters,  # imported here: search builds on facets, which builds on this module
-        )
-
         return self._render_now(template, uri, case.card.path, case=case, recommendations=recommendations,
                                 related=related, sections=sections_of(case.card.body),
                                 search_filters=case_filters(case, self.bank, self._filter_labels))
 
     def recommendation_pages(self) -> Iterator[GeneratedPage]:
-        from recueil.search.pagefind import recommendation_filters
-
         template = self.env.get_template("recommendation.md.j2")
         for rec in self.bank.recommendations:
             uri = recommendation_uri(rec.slug)
@@ -122,8 +118,6 @@ class PageMaker:
         yield self._render(self.env.get_template("strata.md.j2"), STRATA_URI)
         yield self._render(self.env.get_template("map.md.j2"), MAP_URI,
                            cases_by_region=group_by_region(self.bank.cases))
-        from recueil.bank.facets import bank_context  # imported here: facets builds on this module's URI helpers
-        from recueil.search.pagefind import url_parameters
         yield self._render(self.env.get_template("bank.md.j2"), BANK_URI, **bank_context(self.bank))
         yield self._render(self.env.get_template("search.md.j2"), SEARCH_URI, parameters=url_parameters(self.bank))
 
@@ -162,8 +156,6 @@ class PageMaker:
     @cached_property
     def _filter_labels(self) -> Any:
         """The names and value labels of the search filters (the bank's facets), once per build."""
-        from recueil.search.pagefind import filter_labels
-
         return filter_labels(self.bank)
 
     @cached_property
