@@ -26,9 +26,9 @@ from recueil.outputs.pdf import (
     info_for,
     pdf_setting,
     select_cases,
-    site_settings,
     write_pdf,
 )
+from recueil.outputs.site_files import site_settings
 from recueil.project import Project
 from tests.helpers import ROOT, mini_project
 

@@ -291,10 +291,9 @@ def data_page(bank: Bank, templates: Path | None = None) -> str:
         feed=FEED_PATH, schema=SCHEMA_FILES["case"], link=lambda target: relative_url(target, DATA_PAGE))
 
 
-def site_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_name: str,
-               templates: Path | None = None) -> dict[str, str]:
-    """Every file the build adds for this feature: the data page, exports, feed, card schemas, form settings."""
-    files = {DATA_PAGE: data_page(bank, templates), **export_files(bank, base_url, repo_url, site_name)}
+def published_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_name: str) -> dict[str, str]:
+    """Every file the build publishes besides the pages: exports, feed, card schemas, form settings."""
+    files = export_files(bank, base_url, repo_url, site_name)
     recommendation_ids = sorted(rec.slug for rec in bank.recommendations)
     for kind, path in SCHEMA_FILES.items():
         files[path] = schema_text(kind, bank.taxonomy, recommendation_ids)

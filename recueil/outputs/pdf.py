@@ -26,7 +26,6 @@ from typing import Any
 from xml.etree import ElementTree
 
 import markdown
-import yaml
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
@@ -509,31 +508,6 @@ def pdf_setting(environ: dict[str, str] | os._Environ[str] = os.environ) -> bool
     if value in {"1", "true", "yes", "oui", "on"}:
         return True
     return None
-
-
-def site_settings(project: Project, config_file: Path | None = None) -> dict[str, str]:
-    """site_name, site_url, copyright and `extra.pdf` (title, subtitle) from mkdocs.yml, read as plain
-    data (its !tags are ignored)."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
-    path = config_file or project.root / "mkdocs.yml"
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
-    except (OSError, yaml.YAMLError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    settings = {key: str(data[key]) for key in ("site_name", "site_url", "copyright") if data.get(key)}
-    pdf = _mapping(_mapping(data.get("extra")).get("pdf"))
-    settings.update({f"pdf_{key}": str(pdf[key]) for key in ("title", "subtitle") if pdf.get(key)})
-    return settings
-
-
-def _mapping(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def info_for(settings: dict[str, str], project: Project) -> BookletInfo:
