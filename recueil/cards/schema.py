@@ -1,4 +1,4 @@
-"""What derives from the models: JSON Schema for editors, card skeletons, the field reference."""
+"""What derives from the models: JSON Schema for editors, card skeletons."""
 
 from __future__ import annotations
 
@@ -123,21 +123,3 @@ HINTS = {
     "Constats et enjeux": "Ce que constatent les acteurs, et pourquoi c'est un enjeu.",
     "Approche et méthode": "Comment s'y prendre.",
 }
-
-
-def field_reference(kind: str, taxonomy: Taxonomy) -> list[dict[str, str]]:
-    """Rows documenting each field (name, required, meaning, allowed values) for the docs page."""
-    rows: list[dict[str, str]] = []
-    _reference_rows(MODELS[kind], taxonomy, "", rows)
-    return rows
-
-
-def _reference_rows(model: type[BaseModel], taxonomy: Taxonomy, prefix: str, rows: list[dict[str, str]]) -> None:
-    for name, info in model.model_fields.items():
-        vocabulary = VOCABULARY_FIELDS.get((model.__name__, name))
-        rows.append({"name": prefix + name, "required": "oui" if info.is_required() else "non",
-                     "description": info.description or "",
-                     "values": ", ".join(taxonomy.ids(vocabulary)) if vocabulary else ""})
-        nested = _nested_model(info)
-        if nested is not None:
-            _reference_rows(nested, taxonomy, prefix + name + ("[]." if _is_list(info) else "."), rows)

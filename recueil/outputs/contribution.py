@@ -59,8 +59,9 @@ def issue_form(bank: Bank) -> str:
             "description": "Décrire ce qu'un territoire a fait avec des données, pour l'ajouter à la banque "
                            "d'expériences.",
             "title": "[Fiche] ", "labels": [ISSUE_LABEL], "body": body}
-    header = ("# Généré à partir du schéma des fiches par « recueil issue-form » : ne pas modifier à la main.\n"
-              "# Pour changer un champ, modifiez recueil/models.py ou recueil/labels.py, puis relancez la commande.\n")
+    header = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
+              "# Pour changer un champ, modifiez recueil/cards/models.py ou recueil/outputs/labels.py, puis relancez "
+              "la commande.\n")
     return header + yaml.dump(form, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
 
 
