@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from recueil.cards.errors_fr import problems_from
 from recueil.cards.frontmatter import FrontMatter, FrontMatterError, parse_card_text
-from recueil.cards.models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
+from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
 from recueil.cards.problems import Problem
 from recueil.cards.suggest import fold
 from recueil.project import Project
@@ -185,7 +185,7 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
 
 def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Problem]:
     found = {fold(title) for title in HEADING.findall(front.body)}
-    missing = [f"« ## {title} »" for title in SECTIONS[kind] if fold(title) not in found]
+    missing = [f"« ## {title} »" for title in SECTIONS[kind] if fold(title) not in found and title not in OPTIONAL_SECTIONS]
     if not missing:
         return []
     return [Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),

@@ -145,4 +145,7 @@ class RecommendationCard(Card):
 
 
 CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspectives", "En savoir plus")
+# Sections a card may leave out: the check, the skeleton, the issue form and the site's form read it here.
+# A case page lists its sources anyway, so « En savoir plus » only adds links when there are some.
+OPTIONAL_SECTIONS = frozenset({"En savoir plus"})
 RECOMMENDATION_SECTIONS = ("Constats et enjeux", "Approche et méthode")

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from recueil.addresses import SCHEMA_FILES
-from recueil.cards.models import CASE_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
+from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
 from recueil.cards.taxonomy import Taxonomy
 
 MODELS: dict[str, type[BaseModel]] = {"case": CaseCard, "recommendation": RecommendationCard}
@@ -112,7 +112,9 @@ def _is_list(info: FieldInfo) -> bool:
 
 
 def _section_hint(kind: str, title: str) -> str:
-    return HINTS.get(title, "À rédiger avec vos mots, à partir des sources citées.")
+    hint = HINTS.get(title, "À rédiger avec vos mots, à partir des sources citées.")
+    return hint + ("\n\n(Section facultative : supprimez-la s'il n'y a rien à ajouter aux sources.)"
+                   if title in OPTIONAL_SECTIONS else "")
 
 
 HINTS = {

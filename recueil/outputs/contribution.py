@@ -15,13 +15,12 @@ import yaml
 from recueil.addresses import SCHEMA_FILES
 from recueil.bank.bank import Bank
 from recueil.cards.loading import slugify
-from recueil.cards.models import CASE_SECTIONS
+from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS
 from recueil.cards.schema import HINTS, json_schema, skeleton
 from recueil.outputs.labels import CASE_FIELD_TITLES, FlatField, choice_labels, flat_fields
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"
-OPTIONAL_SECTIONS = ("En savoir plus",)
 ISSUE_LABEL = "proposition de fiche"
 PART_SEPARATOR = " — "
 
