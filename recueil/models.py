@@ -97,8 +97,7 @@ class CaseCard(Card):
                                        examples=[["federer-donnee-interet-general"]])
     programme: str | None = Field(None, description="Programme d'accompagnement (identifiant de la liste programmes).",
                                   examples=["tee-2022"])
-    status: str = Field(description="Avancement (identifiant de la liste statuses), tel que le dit la source datée "
-                                    "désignée par status_source.", examples=["en-cours"])
+    status: str = Field(description="Avancement (identifiant de la liste statuses).", examples=["en-cours"])
     status_source: int = Field(1, ge=1, le=99,
                                description="Numéro, dans la liste sources (à partir de 1), du document qui établit "
                                            "l'avancement ; ce document doit avoir une date. 1 si omis.", examples=[1])

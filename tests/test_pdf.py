@@ -339,16 +339,20 @@ def test_links_point_into_the_booklet_or_to_the_site() -> None:
 
 
 def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
-    """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
-    from recueil.pdf import BookletInfo, booklet_html
+    """A card's raw HTML is refused by the check, and cleaned for print if it ever got there: no image
+    (nothing fetched), no class that would fake a title."""
+    from recueil.pdf import PRINT_POLICY
+    from recueil.problems import CardErrors
+    from recueil.sanitize import clean_html
 
-    hostile = (MINI_CASE_EXTRA
-               .replace("## Contexte\n", '## Contexte\n\n<img src="http://127.0.0.1:9/x.png">'
-                        '<h1 class="part-title" data-running="Pirate">Pirate</h1>\n'))
+    markup = '<img src="http://127.0.0.1:9/x.png"><h1 class="part-title" data-running="Pirate">Pirate</h1>'
+    hostile = MINI_CASE_EXTRA.replace("## Contexte\n", f"## Contexte\n\n{markup}\n")
     project = Project(mini_project(tmp_path / "mini", {"hostile.md": hostile}))
-    html = booklet_html(load_bank(project), project, BookletInfo())
+    with pytest.raises(CardErrors):
+        load_bank(project)
+    html = clean_html(f"<p>{markup}</p>", PRINT_POLICY)
     assert "<img" not in html and "127.0.0.1:9" not in html
-    assert 'class="part-title" data-running="Pirate"' not in html
+    assert "part-title" not in html and "data-running" not in html and "<h1" not in html
     assert Selection().is_everything
 
 
