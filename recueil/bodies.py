@@ -27,10 +27,8 @@ from .sanitize import (
     raw_tags,
     unsafe_markup,
 )
-from .structure import MAX_LINE
+from .structure import prose_lines
 
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(<[^>\n]*>|[^\s)]*)")
 REFERENCE = re.compile(r"^\s{0,3}(!?)\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
 # Python-Markdown's own pattern for raw inline HTML (and autolinks, which look the same).
@@ -58,7 +56,7 @@ class Finding:
 
 def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[Finding]:
     """Every unsafe tag or attribute, forbidden URL and unresolved link of the Markdown of page `page_uri`."""
-    for offset, line in _prose_lines(text):
+    for offset, line in prose_lines(text):
         heading = _heading_problem(line)
         if heading:
             yield Finding(offset, *heading)
@@ -99,20 +97,6 @@ def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool
     if not page_exists(resolved):
         return f"{what} vers un fichier introuvable : {url}", hint
     return None
-
-
-def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Lines outside fenced code, with code spans blanked: code shows markup, it does not run it."""
-    fence: str | None = None
-    for offset, line in enumerate(text.split("\n")):
-        opening = FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)[0]
-        elif fence is not None:
-            if opening and opening.group(1)[0] == fence:
-                fence = None
-        elif len(line) <= MAX_LINE:  # a longer line is reported by recueil.structure, never searched
-            yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
 
 
 def _targets(line: str) -> Iterator[tuple[bool, str]]:

@@ -111,7 +111,7 @@ def unbalanced_html(text: str) -> Iterator[Found]:
     """Block tags left open (or closed without being opened), and unclosed comments, outside code."""
     checker = _Balance()
     comment: int | None = None  # the line of a comment not closed yet
-    for offset, line in _prose_lines(text):
+    for offset, line in prose_lines(text):
         checker.offset = offset
         checker.feed(line + "\n")
         start, end = line.rfind("<!--"), line.rfind("-->")
@@ -128,8 +128,9 @@ def unbalanced_html(text: str) -> Iterator[Found]:
             return  # the first unclosed block swallows the rest: one message
 
 
-def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Lines outside fenced code, with code spans blanked, and short enough to be read."""
+def prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Lines outside fenced code, with code spans blanked (code shows markup, it does not run it), and
+    short enough to be read (a longer line is reported here, never searched)."""
     fence: str | None = None
     for offset, line in enumerate(text.split("\n")):
         opening = FENCE.match(line)
