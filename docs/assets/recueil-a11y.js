@@ -2,9 +2,9 @@
  * criteria 7.1, 10.7, 12.8, 12.13). Loaded on every page (mkdocs.yml, extra_javascript).
  *
  * 1. The menu button. Below 1,220 px the navigation is a drawer opened by Material's
- *    <label for="__drawer">, which a keyboard cannot reach. The label becomes a button
- *    (role, tabindex, name, aria-expanded): Enter or Space opens the drawer and moves the focus into
- *    it, Escape closes it and brings the focus back to the button. While it is closed, the drawer is
+ *    <label for="__drawer">, which a keyboard cannot reach. The label is replaced by a <button>
+ *    (name, aria-expanded, aria-controls) that toggles Material's checkbox: Enter or Space opens the
+ *    drawer and moves the focus into it, Escape closes it and brings the focus back to the button. While it is closed, the drawer is
  *    out of the Tab order through CSS (docs/assets/recueil.css, `visibility`), also without JavaScript.
  * 2. The map's markers (recueil/templates/_map.j2): one Tab stop into the map, not one per case.
  *    Chosen over taking the markers out of the Tab order (the list being the keyboard path) because
@@ -23,19 +23,24 @@
   /* ---- 1. The menu button ---- */
 
   var drawerToggle = document.getElementById("__drawer");
-  var menuButton = document.querySelector(".md-header label.md-header__button[for='__drawer']");
+  var menuLabel = document.querySelector(".md-header label.md-header__button[for='__drawer']");
   var drawer = document.querySelector(".md-sidebar--primary");
 
   function focusables(root) {
     return Array.prototype.filter.call(
       root.querySelectorAll("a[href], button, input, select, textarea, [tabindex='0']"),
-      function (el) { return el.getClientRects().length > 0 && !el.disabled; });
+      function (el) { return el.getClientRects().length > 0 && !el.disabled && getComputedStyle(el).visibility === "visible"; });
   }
 
-  if (drawerToggle && menuButton && drawer) {
+  if (drawerToggle && menuLabel && drawer) {
+    // A real <button> in place of the label (a label cannot take role="button"), with its icon and
+    // classes; docs/assets/recueil.css gives it the label's look and hides it from 1,220 px.
+    var menuButton = document.createElement("button");
+    menuButton.type = "button";
+    menuButton.className = menuLabel.className + " recueil-menu-button";
+    while (menuLabel.firstChild) menuButton.appendChild(menuLabel.firstChild);
+    menuLabel.parentNode.replaceChild(menuButton, menuLabel);
     if (!drawer.id) drawer.id = "recueil-menu";
-    menuButton.setAttribute("role", "button");
-    menuButton.setAttribute("tabindex", "0");
     menuButton.setAttribute("aria-label", "Menu");
     menuButton.setAttribute("aria-controls", drawer.id);
     var syncMenu = function () { menuButton.setAttribute("aria-expanded", drawerToggle.checked ? "true" : "false"); };
@@ -47,11 +52,10 @@
     };
     syncMenu();
     drawerToggle.addEventListener("change", syncMenu);
-    menuButton.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") return;
-      event.preventDefault();
+    menuButton.addEventListener("click", function (event) {
       setDrawer(!drawerToggle.checked);
-      if (drawerToggle.checked) {
+      // From the keyboard (a click without a pointer), the focus goes into the open drawer.
+      if (drawerToggle.checked && event.detail === 0) {
         var first = focusables(drawer)[0];
         if (first) first.focus();
       }
@@ -62,6 +66,34 @@
       menuButton.focus();
     });
   }
+
+  /* The drawer's sections. Material names each section's sub-list (a <nav>) after the label that
+     opens it, which holds only an arrow when the section has an index page: several navigation
+     landmarks without a name (axe-core: landmark-unique). They take the section's name. A section
+     opens as a pane whose title, with its back arrow, closes it: that title takes the focus too
+     (Material opens and closes its focusable labels with Enter). */
+  Array.prototype.forEach.call(document.querySelectorAll(".md-nav--primary nav.md-nav[aria-labelledby]"), function (nav) {
+    var label = document.getElementById(nav.getAttribute("aria-labelledby"));
+    if (!label || label.textContent.trim()) return;
+    var link = label.parentNode.querySelector("a.md-nav__link");
+    var name = link ? link.textContent.trim() : "";
+    if (!name) return;
+    nav.removeAttribute("aria-labelledby");
+    nav.setAttribute("aria-label", name);
+    label.setAttribute("aria-label", "Pages de la rubrique « " + name + " »");
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".md-nav--primary .md-nav[data-md-level] > label.md-nav__title[for]"), function (title) {
+    title.setAttribute("tabindex", "0");
+    title.setAttribute("aria-label", "Revenir au menu (" + title.textContent.trim() + ")");
+    // Back in the list, the focus goes to the section's own label, not into the pane just closed.
+    title.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      setTimeout(function () {
+        var opener = document.getElementById(title.htmlFor + "_label");
+        if (opener && !document.getElementById(title.htmlFor).checked) opener.focus();
+      }, 0);
+    });
+  });
 
   /* ---- 2. The map's markers: one Tab stop, arrows inside ---- */
 
