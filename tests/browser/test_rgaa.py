@@ -120,7 +120,8 @@ def test_the_menu_button_opens_and_closes_the_drawer_from_the_keyboard(browser: 
     expect(menu).to_have_attribute("aria-expanded", "true")
     assert page.is_checked("#__drawer")
     assert focused(page)["where"] == "drawer"
-    expect(drawer_links.filter(has_text="Accueil").first).to_be_visible()
+    expect(page.locator(":focus")).to_be_visible()
+    assert page.evaluate("getComputedStyle(document.activeElement).visibility") == "visible"
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     assert not page.is_checked("#__drawer") and focused(page)["text"] == "Menu"
