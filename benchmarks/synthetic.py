@@ -88,7 +88,8 @@ def synthetic_case(i: int, rng: random.Random) -> str:
         "programme": rng.choice(PROGRAMMES),
         "status": rng.choice(["projet", "en-cours", "realise"]),
         "year": rng.randint(2010, 2024),
-        "sources": [{"title": f"Source synthétique {i}.{k}", "url": f"https://example.org/cas/{i}/{k}"}
+        "sources": [{"title": f"Source synthétique {i}.{k}", "url": f"https://example.org/cas/{i}/{k}",
+                     "date": str(rng.randint(2015, 2025))}
                     for k in range(rng.randint(1, 3))],
         "last_verified": "2026-01-15",
     }

@@ -95,7 +95,10 @@ def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
 
 
 def _feed_link(output: str, page: Any, config: MkDocsConfig) -> str:
-    href = config.site_url + FEED_PATH if config.site_url else get_relative_url(FEED_PATH, page.url)
+    # Relative, never the published address: Material reads every <link rel="alternate"> as a
+    # translation of the site and fetches the sitemap beside it, which would call another host
+    # wherever the site is not served from site_url (a copy, a preview, the tests).
+    href = get_relative_url(FEED_PATH, page.url)
     link = (f'<link rel="alternate" type="application/atom+xml" title="{escape(config.site_name)} : '
             f'dernières fiches" href="{escape(href)}">')
     return output.replace("</head>", link + "</head>", 1)

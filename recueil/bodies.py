@@ -15,7 +15,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from .sanitize import INVISIBLE, SCHEME, SCRIPT_HINT, SEARCH_HINT, URL_SCHEMES, raw_tags, reserved_for_search, unsafe_markup
+from markdown.extensions.toc import slugify
+
+from .sanitize import (
+    INVISIBLE,
+    REMOTE_IMAGE_HINT,
+    SCHEME,
+    URL_SCHEMES,
+    card_attribute_problem,
+    card_id_allowed,
+    raw_tags,
+    unsafe_markup,
+)
+from .structure import MAX_LINE
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
@@ -24,11 +36,15 @@ REFERENCE = re.compile(r"^\s{0,3}(!?)\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
 # Python-Markdown's own pattern for raw inline HTML (and autolinks, which look the same).
 RAW_HTML = re.compile(r"<(/?[a-zA-Z][^<>@ ]*(?: [^<>]*)?)>")
 ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
-ATTR_PAIR = re.compile(r"([A-Za-z_:][-\w:.]*)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s}]+)")
+# The three forms of attr_list: `#id`, `.class` and `name=value` (quoted or not).
+ATTR_ITEM = re.compile(r"""(?:^|(?<=\s))(?:#([^\s}]+)|\.([^\s}]+)|([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+))""")
+ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 
 LINK_HINT = ("écrivez une adresse https://…, le fichier d'une autre fiche comme autre-fiche.md, "
              "ou une page du site comme ../guide/page.md")
-IMAGE_HINT = "donnez l'adresse https://… de l'image, ou mettez-la dans docs/assets/ et écrivez ../assets/nom.png"
+IMAGE_HINT = "mettez l'image dans docs/assets/ et écrivez ../assets/nom.png"
+HEADING_HINT = "commencez le titre par une lettre ou un chiffre"
+RESERVED_HEADING_HINT = "changez le premier mot du titre : les ancres en md-, pf-, pagefind… et recueil-… sont au site"
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,9 @@ class Finding:
 def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[Finding]:
     """Every unsafe tag or attribute, forbidden URL and unresolved link of the Markdown of page `page_uri`."""
     for offset, line in _prose_lines(text):
+        heading = _heading_problem(line)
+        if heading:
+            yield Finding(offset, *heading)
         for is_image, target in _targets(line):
             problem = target_problem(target, page_uri, page_exists, is_image)
             if problem:
@@ -65,7 +84,9 @@ def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool
     scheme = SCHEME.match(INVISIBLE.sub("", url))
     if scheme:
         name = scheme.group(1).lower()
-        return None if name in URL_SCHEMES else (f"adresse « {name}: » interdite", hint)
+        if name not in URL_SCHEMES:
+            return f"adresse « {name}: » interdite", hint
+        return (f"image distante interdite : {url}", REMOTE_IMAGE_HINT) if is_image else None
     path = unquote(url.split("#", 1)[0].split("?", 1)[0])
     if not path:
         return None  # an anchor in the same page
@@ -90,7 +111,7 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         elif fence is not None:
             if opening and opening.group(1)[0] == fence:
                 fence = None
-        else:
+        elif len(line) <= MAX_LINE:  # a longer line is reported by recueil.structure, never searched
             yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
 
 
@@ -115,16 +136,38 @@ def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], b
 
 
 def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
-    """`{: onclick=… }` after a Markdown element sets HTML attributes (attr_list extension)."""
-    pairs = [(name.lower(), value.strip("\"'")) for name, value in ATTR_PAIR.findall(attributes)]
-    for name, _ in pairs:
-        if name.startswith("on"):
-            return f"attribut {name} interdit", SCRIPT_HINT
+    """`{: #id .class name=value }` after a Markdown element sets HTML attributes (attr_list extension)."""
+    pairs: list[tuple[str, str | None]] = list(_attr_list_pairs(attributes))
+    for name, value in pairs:
         if name == "style":
             return "attribut style interdit", "la mise en page vient du site : retirez-le"
-        if reserved_for_search(name):
-            return f"attribut {name} réservé à la recherche du site", SEARCH_HINT
+        problem = card_attribute_problem(name, value)
+        if problem:
+            return problem
     return _attribute_targets(pairs, page_uri, page_exists)
+
+
+def _attr_list_pairs(attributes: str) -> Iterator[tuple[str, str]]:
+    for identifier, class_name, name, value in ATTR_ITEM.findall(attributes):
+        if identifier:
+            yield "id", identifier
+        elif class_name:
+            yield "class", class_name
+        else:
+            yield name.lower(), value.strip("\"'")
+
+
+def _heading_problem(line: str) -> tuple[str, str] | None:
+    """A heading's anchor comes from its words: one that names the theme's own elements is refused."""
+    match = ATX_HEADING.match(line)
+    if match is None:
+        return None
+    anchor = slugify(re.sub(r"\{:?[^}]*\}\s*$", "", match.group(1)), "-")
+    if card_id_allowed(anchor):
+        return None
+    if not anchor or anchor.startswith("_"):
+        return f"titre « {match.group(1)} » : il ne commence ni par une lettre ni par un chiffre", HEADING_HINT
+    return f"titre « {match.group(1)} » : son ancre « {anchor} » est réservée au site", RESERVED_HEADING_HINT
 
 
 def _attribute_targets(attributes: list[tuple[str, str | None]], page_uri: str,

@@ -148,7 +148,7 @@ def _region_values(bank: Bank) -> list[FacetValue]:
 
 def year_bounds(bank: Bank) -> tuple[int, int]:
     """The first and last start years of the bank (the year range's choices)."""
-    years = [case.meta.year for case in bank.cases] or [0]
+    years = [case.meta.year for case in bank.cases if case.meta.year is not None] or [0]
     return min(years), max(years)
 
 
@@ -166,7 +166,10 @@ def matching(bank: Bank, selection: Mapping[str, Collection[str]],
     def keep(case: Case) -> bool:
         values = case_values(case, bank)
         in_facets = all(chosen[param] & set(values.get(param, ())) for param in chosen)
-        return in_facets and (low is None or case.meta.year >= low) and (high is None or case.meta.year <= high)
+        year = case.meta.year
+        if low is None and high is None:
+            return in_facets
+        return in_facets and year is not None and (low is None or year >= low) and (high is None or year <= high)
 
     return [case for case in bank_order(bank.cases) if keep(case)]
 
@@ -175,7 +178,7 @@ def data_attributes(case: Case, bank: Bank) -> dict[str, str]:
     """The attributes of a case item that the bank's script filters and sorts on."""
     attributes = {f"data-{param}": " ".join(ids) for param, ids in case_values(case, bank).items()}
     population = case.meta.territory.population
-    attributes["data-annee"] = str(case.meta.year)
+    attributes["data-annee"] = "" if case.meta.year is None else str(case.meta.year)
     attributes["data-population"] = "" if population is None else str(population)
     return attributes
 

@@ -19,7 +19,7 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def newest_cases(bank: Bank, limit: int = FEED_SIZE) -> list[Case]:
     """Most recently verified first: a new card carries the day it was written."""
-    return sorted(bank.cases, key=lambda c: (c.meta.last_verified, c.meta.year, c.slug), reverse=True)[:limit]
+    return sorted(bank.cases, key=lambda c: (c.meta.last_verified, c.meta.year or 0, c.slug), reverse=True)[:limit]
 
 
 def atom_feed(bank: Bank, base_url: str, site_name: str, limit: int = FEED_SIZE) -> str:
@@ -50,7 +50,8 @@ def _entry(feed: ET.Element, bank: Bank, case: Case, base_url: str) -> None:
     _text(entry, "id", _iri(base_url, page_url(case_uri(case.slug))))
     _text(entry, "updated", _timestamp(case.meta.last_verified))
     place = case.meta.territory
-    _text(entry, "summary", f"{place.name}, {case.meta.year} : {case.meta.summary}")
+    when = f", {case.meta.year}" if case.meta.year else ""
+    _text(entry, "summary", f"{place.name}{when} : {case.meta.summary}")
     for theme in case.meta.themes:
         ET.SubElement(entry, _tag("category"), term=theme, label=bank.taxonomy.term("themes", theme).label)
 

@@ -32,6 +32,7 @@ CASE_FIELD_TITLES: dict[str, str] = {
     "recommendations": "Recommandations illustrées",
     "programme": "Programme",
     "status": "Avancement",
+    "status_source": "Source de l'avancement (numéro)",
     "year": "Année de début",
     "end_year": "Année de fin",
     "actors": "Acteurs",
@@ -42,6 +43,7 @@ CASE_FIELD_TITLES: dict[str, str] = {
     "sources": "Sources",
     "sources.title": "Titre du document",
     "sources.url": "Adresse web du document",
+    "sources.date": "Date du document",
     "last_verified": "Faits vérifiés le",
 }
 

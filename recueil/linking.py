@@ -39,6 +39,11 @@ class Case:
         assert isinstance(self.card.meta, CaseCard)
         return self.card.meta
 
+    @property
+    def status_date(self) -> str:
+        """The publication date of the document that gives the status (checked to exist when loading)."""
+        return self.meta.sources[self.meta.status_source - 1].date or ""
+
 
 @dataclass
 class Recommendation:
@@ -161,7 +166,7 @@ class Bank:
         return group[start:start + RELATED_WINDOW + 1]
 
     def latest(self, limit: int = 6) -> list[Case]:
-        return sorted(self.cases, key=lambda c: (c.meta.year, c.meta.last_verified, c.slug), reverse=True)[:limit]
+        return sorted(self.cases, key=lambda c: (c.meta.year or 0, c.meta.last_verified, c.slug), reverse=True)[:limit]
 
 
 GroupKey = tuple[str, ...]

@@ -10,12 +10,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"']+$")]
 Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads 2019-01-09 as a date and 2019 as a number: both are the text the field holds."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value) if isinstance(value, int) else value
+
+
+# A publication date as precise as the document gives it: a year, a month or a day.
+PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
+    strip_whitespace=True, pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+
+
+MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
 
 
 class Card(BaseModel):
@@ -42,10 +55,10 @@ class Territory(Card):
     insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d{9})$")] | None = Field(
         None, description="Code officiel géographique de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres).",
         examples=["79191"])
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude du centre (degrés décimaux).",
-                              examples=[46.3237])
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude du centre (degrés décimaux).",
-                              examples=[-0.4588])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+                              description="Latitude du centre (degrés décimaux).", examples=[46.3237])
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+                              description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
 
 
 class Source(Card):
@@ -56,6 +69,8 @@ class Source(Card):
                         examples=["Communiqué Banque des Territoires et OpenDataFrance, 13 octobre 2022"])
     url: Url | None = Field(None, description="Adresse web (http ou https) du document, si elle existe.",
                             examples=["https://www.opendatafrance.fr/"])
+    date: PartialDate | None = Field(None, description="Date de publication du document, aussi précise qu'il la donne : "
+                                                       "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
 
 
 class KeyFigure(Card):
@@ -82,8 +97,12 @@ class CaseCard(Card):
                                        examples=[["federer-donnee-interet-general"]])
     programme: str | None = Field(None, description="Programme d'accompagnement (identifiant de la liste programmes).",
                                   examples=["tee-2022"])
-    status: str = Field(description="Avancement (identifiant de la liste statuses).", examples=["en-cours"])
-    year: Year = Field(description="Année de début de l'action.", examples=[2022])
+    status: str = Field(description="Avancement (identifiant de la liste statuses), tel que le dit la source datée "
+                                    "désignée par status_source.", examples=["en-cours"])
+    status_source: int = Field(1, ge=1, le=99,
+                               description="Numéro, dans la liste sources (à partir de 1), du document qui établit "
+                                           "l'avancement ; ce document doit avoir une date. 1 si omis.", examples=[1])
+    year: Year | None = Field(None, description="Année de début de l'action, si une source la donne.", examples=[2022])
     end_year: Year | None = Field(None, description="Année de fin, si l'action est terminée.")
     actors: list[Line] = Field(default_factory=list,
                                description="Organismes qui ont porté l'action ou y ont pris part "
@@ -98,7 +117,9 @@ class CaseCard(Card):
 class Feasibility(Card):
     """Le niveau de faisabilité d'une recommandation."""
 
-    level: Literal["facile", "moyen", "difficile"] = Field(description="facile, moyen ou difficile.", examples=["moyen"])
+    level: Literal["facile", "moyen", "difficile"] = Field(
+        description="facile, moyen ou difficile : l'estimation de l'équipe du recueil (le guide décrit les difficultés "
+                    "sans leur donner de niveau).", examples=["moyen"])
     note: Text = Field(description="Ce qui rend la mise en œuvre facile ou difficile.")
 
 

@@ -19,11 +19,13 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .dates import partial_date
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .mapping import FranceMap, group_by_region, layout_france_map
+from .models import MULTI_TERRITORY
 from .project import Project
 from .rebuild import compiled_templates
+from .structure import sections_of
 from .taxonomy import Stratum
 
 
@@ -288,13 +290,14 @@ def make_environment(overrides: Path | None = None) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=compiled_templates())
     env.filters["thousands"] = thousands
+    env.filters["partial_date"] = partial_date
     env.filters["yaml_str"] = yaml_scalar
     env.filters["yaml_value"] = yaml_value
     env.globals.update(case_uri=case_uri, recommendation_uri=recommendation_uri, axis_uri=axis_uri,
                        theme_uri=theme_uri, stratum_uri=stratum_uri, BANK_URI=BANK_URI,
                        RECOMMENDATIONS_URI=RECOMMENDATIONS_URI, THEMES_URI=THEMES_URI, STRATA_URI=STRATA_URI,
                        SEARCH_URI=SEARCH_URI)
-    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once)
+    env.globals.update(MAP_URI=MAP_URI, layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY)
     return env
 
 

@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +33,12 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from . import __version__
+from .dates import french_date
 from .linking import Bank, Case, Recommendation
-from .loading import sections_of
 from .pages import axis_uri, case_uri, page_url, recommendation_uri, shared_environment
 from .project import Project
 from .sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
+from .structure import sections_of
 from .suggest import did_you_mean, fold
 from .taxonomy import Stratum, Term
 
@@ -51,9 +53,6 @@ DOCS_DIR = "docs"
 # WeasyPrint 70 writes the structure tree of a tagged PDF in a time that grows with pages × tags
 # (about 3 s at 200 pages, minutes at 2,000): past this many pages the PDF is written untagged.
 TAGGED_PAGE_LIMIT = 400
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
-
 # Cards come from pull requests: their HTML goes through the engine's allow-list, narrowed for print:
 # no images (WeasyPrint would fetch them while printing), classes only where the print templates read
 # them (so a card cannot pass for a part title in the bookmarks), and headings from h2 down.
@@ -203,7 +202,7 @@ class LinkMap:
         def convert(text: str) -> Markup:
             text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
             extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
-            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", extension])
+            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", "fenced_code", extension])
             return Markup(clean_html(html, PRINT_POLICY))
         return convert
 
@@ -230,10 +229,6 @@ def build_date() -> dt.date:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.date.today()
-
-
-def french_date(day: dt.date) -> str:
-    return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass
@@ -427,13 +422,27 @@ def booklet_html(bank: Bank, project: Project, info: BookletInfo, selection: Sel
     return html.replace("\u202f", "\u00a0")
 
 
+# WeasyPrint warns, with stack lines, when Debian's libharfbuzz-subset0 is missing (`make` installs
+# it): a newcomer reads that as a crash of the build. It is its warning, not ours: silenced where
+# it is emitted, at the import, and nowhere else.
+HARFBUZZ_SUBSET_WARNING = "HarfBuzz-Subset will be required"
+
+
+def import_weasyprint() -> Any:
+    """The weasyprint package, imported here (it is slow to import and only printing needs it)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=HARFBUZZ_SUBSET_WARNING, category=DeprecationWarning)
+        import weasyprint
+        import weasyprint.urls  # noqa: F401 (the fetcher's base class)
+    return weasyprint
+
+
 def _url_fetcher() -> Any:
     """A fetcher that reads the shipped fonts and nothing else: printing never touches the network."""
-    from weasyprint.urls import URLFetcher
-
+    fetcher: Any = import_weasyprint().urls.URLFetcher
     allowed = (FONTS_DIR.as_uri() + "/",)
 
-    class FontsOnly(URLFetcher):  # type: ignore[misc]
+    class FontsOnly(fetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(allowed):
                 raise ValueError(f"le livret n'a pas à charger {url}")
@@ -452,8 +461,7 @@ class RenderedPdf:
 
 def render_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF, with the HTML's metadata, tagged for screen readers when it can be."""
-    from weasyprint import HTML  # imported here: it is slow to import and only printing needs it
-
+    HTML = import_weasyprint().HTML  # noqa: N806 (a class)
     started = time.perf_counter()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_url_fetcher()).render()
     tagged = len(document.pages) <= TAGGED_PAGE_LIMIT

@@ -31,7 +31,7 @@ recommendations: [mesurer]
 status: en-cours
 year: {year}
 sources:
-  - title: Une source
+  - {{title: Une source, date: "{year}"}}
 last_verified: {verified}
 ---
 
@@ -89,7 +89,7 @@ def test_order_is_newest_verification_first_and_texts_are_escaped(tmp_path: Path
     text = atom_feed(bank, "", "Mini & co <recueil>")
     root = ET.fromstring(text.encode("utf-8"))
     titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
-    expected = sorted(bank.cases, key=lambda case: (case.meta.last_verified, case.meta.year, case.slug), reverse=True)
+    expected = sorted(bank.cases, key=lambda case: (case.meta.last_verified, case.meta.year or 0, case.slug), reverse=True)
     assert titles == [case.meta.title for case in expected]
     assert titles[0] == 'Beta : R&D, « données » et "guillemets"' and titles[-1] == "Alpha : une fiche ancienne"
     beta = root.findall(f"{ATOM}entry")[0]

@@ -365,8 +365,8 @@ recommendations: [observer]
 status: en-cours
 year: 2022
 sources:
-  - title: Une source
-    url: https://example.org/
+  - {title: Une source, date: "2022",
+     url: "https://example.org/"}
 last_verified: 2026-01-15
 ---
 
@@ -386,3 +386,29 @@ Texte.
 
 - [Exemple](https://example.org/)
 """
+
+
+WITHOUT_HARFBUZZ_SUBSET = """
+import cffi, sys, warnings
+warnings.simplefilter("default")  # what `mkdocs build` shows: every warning once
+real = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if "subset" in str(name):
+        raise OSError(f"{name}: not installed")  # a fresh machine without Debian's libharfbuzz-subset0
+    return real(self, name, *args)
+cffi.FFI.dlopen = dlopen
+if sys.argv[1] == "ours":
+    from recueil.pdf import import_weasyprint
+    import_weasyprint()
+else:
+    import weasyprint
+"""
+
+
+def test_weasyprints_harfbuzz_warning_is_silenced_where_it_is_emitted():
+    def stderr_of(importer: str) -> str:
+        return subprocess.run([sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET, importer], capture_output=True,
+                              text=True, timeout=120, cwd=ROOT, check=True).stderr
+
+    assert "HarfBuzz-Subset will be required" in stderr_of("plain"), "the machine without the library is simulated"
+    assert stderr_of("ours") == ""

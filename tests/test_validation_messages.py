@@ -22,7 +22,7 @@ GOOD = textwrap.dedent("""\
     status: en-cours
     year: 2020
     sources:
-      - title: Un document
+      - {title: Un document, date: "2020"}
     last_verified: 2026-01-01
     ---
 
