@@ -96,7 +96,7 @@
     // Ctrl+K, seen before Pagefind's own listener: remember where the focus is, and open the dialog
     // from a checkbox or a button too (Pagefind gives up in any <input>).
     document.addEventListener("keydown", function (event) {
-      if (event.key.toLowerCase() !== "k" || event.shiftKey || event.altKey || !(event.ctrlKey || event.metaKey)) return;
+      if (!event.key || event.key.toLowerCase() !== "k" || event.shiftKey || event.altKey || !(event.ctrlKey || event.metaKey)) return;
       var active = document.activeElement;
       if (typesText(active) || (active && active.closest && active.closest("pagefind-modal"))) return;
       opener = active && active !== document.body ? active : null;

@@ -341,9 +341,7 @@ def test_the_bank_reset_clears_the_sort_too(page: Page, site_url: str):
 # ---- 6. axe-core at three widths ----
 
 @pytest.mark.parametrize("width", [1280, 1024, 320])
-@pytest.mark.parametrize("path", ["", "guide/executive-summary/", f"recommandations/{bank().recommendations[0].slug}/",
-                                  "cas/", f"cas/{bank().cases[0].slug}/", "carte/", "recherche/", "donnees/",
-                                  "themes/mobilite/", "accessibilite/"])
+@pytest.mark.parametrize("path", page_types())
 def test_no_axe_violation_at_three_widths(browser: Browser, site_url: str, axe_source: str, path: str, width: int):
     page = open_at(browser, width, site_url + path)
     page.wait_for_load_state("load")
