@@ -334,6 +334,8 @@
     facets.forEach(function (facet) { facet.values.forEach(function (value) { value.input.checked = false; }); });
     yearFrom.value = "";
     yearTo.value = "";
+    sortSelect.value = DEFAULT_SORT; // the sort too: the address loses its ?tri=
+    sortCards(DEFAULT_SORT);
     update();
   });
   more.addEventListener("click", showMore);
