@@ -5,7 +5,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: serve build test browser-deps bench lint
 
+# Debian's libharfbuzz-subset0 for WeasyPrint (the PDF): without it every build prints its warning.
 $(STAMP): pyproject.toml
+	@ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0 ' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0; }
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'

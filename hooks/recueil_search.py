@@ -1,5 +1,5 @@
 """Site search: each built page goes to Pagefind as soon as it is made, on the machine's other core
-(recueil/indexer.py); the index is written into site/pagefind/ at the end of the build.
+(recueil/search/indexer.py); the index is written into site/pagefind/ at the end of the build.
 
 List this module last in `hooks`: its on_post_page must see the final HTML of each page (after the
 feed link of recueil_hooks.py and the pages given back by recueil_serve.py). Under `mkdocs serve`,

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from recueil.bank.bank import load_bank
-from recueil.cards.loading import sections_of
 from recueil.cards.models import RECOMMENDATION_SECTIONS
 from recueil.project import Project
+from recueil.cards.structure import sections_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(Project(ROOT))

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from recueil.bank.bank import load_bank
 from recueil.cards.models import CaseCard
+from recueil.outputs import export
 from recueil.outputs.export import case_records, csv_text
 from recueil.outputs.labels import CASE_FIELD_TITLES
 from recueil.project import Project
@@ -122,7 +123,7 @@ def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def test_every_field_of_the_models_has_a_french_label() -> None:
     missing = [path for path in _field_paths(CaseCard) if path not in CASE_FIELD_TITLES]
-    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/labels.py: {missing}"
+    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/outputs/labels.py: {missing}"
     unknown = set(CASE_FIELD_TITLES) - set(_field_paths(CaseCard))
     assert not unknown, f"labels of fields that no longer exist: {unknown}"
 
@@ -178,3 +179,23 @@ def test_exports_made_again_after_an_edit_follow_the_edited_card_only(tmp_path):
     assert all(record["url"].startswith("https://y.fr/") for record in records.values())
     assert {slug: {k: v for k, v in row.items() if k != "url"} for slug, row in after.items() if slug != "niort-portail"} \
         == {slug: {k: v for k, v in row.items() if k != "url"} for slug, row in before.items() if slug != "niort-portail"}
+
+
+def test_formula_looking_cells_are_neutralised_by_the_csv_writer(tmp_path: Path) -> None:
+    """What the check lets through (a minus or plus then a digit) still reaches no spreadsheet as a formula:
+    the writer prefixes such a cell with an apostrophe; the file stays valid for its Table Schema."""
+    card = (ROOT / "tests/hostile/cards/valide.md").read_text(encoding="utf-8")
+    card = card.replace("summary: Une fiche", "summary: \"-2+3+cmd|' /C calc'!A0 une fiche") \
+               .replace("corpus hostile, valide sauf à l'endroit testé.", "corpus hostile\"") \
+               .replace("  region: Bretagne", "  region: \"+1+1\"")
+    project = mini_project(tmp_path / "project", {"formules.md": card})
+    bank = load_bank(Project(project))
+    (tmp_path / "donnees").mkdir()
+    (tmp_path / "donnees/cas.csv").write_text(csv_text(bank, ""), encoding="utf-8", newline="")
+    report = validate_csv(tmp_path / "donnees", "cas.csv", export.table_schema(bank, ""))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    row = next(row for row in Resource(path="cas.csv", basepath=str(tmp_path / "donnees")).read_rows()
+               if row["slug"] == "formules")
+    assert (row["summary"], row["territory_region"]) == ("'-2+3+cmd|' /C calc'!A0 une fiche du corpus hostile", "'+1+1")
+    assert [export.cell(value) for value in ("=1", "@A1", "\tx", "\rx", "-x", "texte", -3, None)] == \
+        ["'=1", "'@A1", "'\tx", "'\rx", "'-x", "texte", -3, ""]

@@ -31,7 +31,7 @@ recommendations: [mesurer]
 status: en-cours
 year: {year}
 sources:
-  - title: Une source
+  - {{title: Une source, date: "{year}"}}
 last_verified: {verified}
 ---
 
@@ -74,10 +74,13 @@ def test_real_feed_is_atom_with_the_newest_cases_first(real_site: Path) -> None:
 
 
 def test_pages_announce_the_feed(real_site: Path) -> None:
-    for page in ("index.html", "cas/index.html", "contribuer/proposer/index.html"):
+    # Relative: Material fetches the sitemap beside every <link rel="alternate">, so an absolute address
+    # would make each page call the published host wherever the site is served (tests/browser/test_privacy.py).
+    for page, href in (("index.html", "flux.xml"), ("cas/index.html", "../flux.xml"),
+                       ("contribuer/proposer/index.html", "../../flux.xml")):
         html = (real_site / page).read_text(encoding="utf-8")
         assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
-                         r'href="https://datacites\.github\.io/recueil/flux\.xml"></head>', html), page
+                         rf'href="{re.escape(href)}"></head>', html), page
 
 
 def test_order_is_newest_verification_first_and_texts_are_escaped(tmp_path: Path) -> None:
@@ -89,7 +92,7 @@ def test_order_is_newest_verification_first_and_texts_are_escaped(tmp_path: Path
     text = atom_feed(bank, "", "Mini & co <recueil>")
     root = ET.fromstring(text.encode("utf-8"))
     titles = [entry.findtext(f"{ATOM}title") for entry in root.findall(f"{ATOM}entry")]
-    expected = sorted(bank.cases, key=lambda case: (case.meta.last_verified, case.meta.year, case.slug), reverse=True)
+    expected = sorted(bank.cases, key=lambda case: (case.meta.last_verified, case.meta.year or 0, case.slug), reverse=True)
     assert titles == [case.meta.title for case in expected]
     assert titles[0] == 'Beta : R&D, « données » et "guillemets"' and titles[-1] == "Alpha : une fiche ancienne"
     beta = root.findall(f"{ATOM}entry")[0]

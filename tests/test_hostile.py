@@ -12,6 +12,7 @@ import logging
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,13 @@ def _generate(name: str, target: Path) -> None:
     elif name == "deep-brackets":
         depth = 100_000  # libyaml alone would crash the process on this (C recursion)
         target.write_text("---\ntitle: " + "[" * depth + "]" * depth + "\n---\n", encoding="utf-8")
+    elif name in ("brackets-line", "braces-line"):  # quadratic for Python-Markdown (#798) and for regexes
+        line = ("[" if name == "brackets-line" else "{") * 40_000
+        target.write_text(_valid_card().replace("Une ville moyenne.", line), encoding="utf-8")
+    elif name == "control-character":  # a bell pasted into the territory's name, line 5
+        target.write_text(_valid_card().replace("  name: Testville", "  name: Test\x07ville"), encoding="utf-8")
+    elif name == "bidi-override":  # a right-to-left override: the title reads otherwise than it is written
+        target.write_text(_valid_card().replace("un tableau de bord", "un tableau \u202ede bord"), encoding="utf-8")
     elif name == "symlink-file":
         target.symlink_to("/etc/passwd")
     elif name == "symlink-folder":
@@ -161,3 +169,19 @@ def test_check_as_github_annotations_never_breaks_on_odd_input(tmp_path, capsys)
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("::warning file=recommendations/recommandation-hostile.md,line=1::")
     assert all(line.startswith(("::error file=", "::warning file=")) for line in err[:-1])
+
+
+@pytest.mark.parametrize("entry", ["ligne-de-crochets", "ligne-d-accolades"])
+def test_quadratic_lines_are_refused_quickly_by_check_and_build(entry, tmp_path, capsys, monkeypatch):
+    """40 KB of `[` took Python-Markdown 270 s to build (its issue #798), 40 KB of `{` took our
+    regexes 20 s to check: a line over 2,000 characters is now reported and never parsed."""
+    project = hostile_project(tmp_path / "project", entry)
+    started = time.perf_counter()
+    assert recueil_main(["--root", str(project), "check"]) == 1
+    checked = time.perf_counter() - started
+    assert capsys.readouterr().err.splitlines() == expected_lines(entry)
+    monkeypatch.setenv("RECUEIL_PDF", "0")
+    started = time.perf_counter()
+    assert mkdocs_build_errors(project, tmp_path / "site") == ["1 erreur(s) dans les fiches:", *error_lines(entry)]
+    built = time.perf_counter() - started
+    assert checked < 2.0 and built < 2.0, (checked, built)

@@ -59,6 +59,7 @@ key_figures:
 sources:
   - title: "</title><script>alert('source')</script>"
     url: "https://example.org/?q=%3Cscript%3Ealert(%27url%27)%3C/script%3E"
+    date: "2021"
 last_verified: {TODAY}
 ---
 

@@ -339,16 +339,20 @@ def test_links_point_into_the_booklet_or_to_the_site() -> None:
 
 
 def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
-    """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
-    from recueil.outputs.pdf import BookletInfo, booklet_html
+    """A card's raw HTML is refused by the check, and cleaned for print if it ever got there: no image
+    (nothing fetched), no class that would fake a title."""
+    from recueil.cards.problems import CardErrors
+    from recueil.cards.sanitize import clean_html
+    from recueil.outputs.pdf import PRINT_POLICY
 
-    hostile = (MINI_CASE_EXTRA
-               .replace("## Contexte\n", '## Contexte\n\n<img src="http://127.0.0.1:9/x.png">'
-                        '<h1 class="part-title" data-running="Pirate">Pirate</h1>\n'))
+    markup = '<img src="http://127.0.0.1:9/x.png"><h1 class="part-title" data-running="Pirate">Pirate</h1>'
+    hostile = MINI_CASE_EXTRA.replace("## Contexte\n", f"## Contexte\n\n{markup}\n")
     project = Project(mini_project(tmp_path / "mini", {"hostile.md": hostile}))
-    html = booklet_html(load_bank(project), project, BookletInfo())
+    with pytest.raises(CardErrors):
+        load_bank(project)
+    html = clean_html(f"<p>{markup}</p>", PRINT_POLICY)
     assert "<img" not in html and "127.0.0.1:9" not in html
-    assert 'class="part-title" data-running="Pirate"' not in html
+    assert "part-title" not in html and "data-running" not in html and "<h1" not in html
     assert Selection().is_everything
 
 
@@ -365,8 +369,8 @@ recommendations: [observer]
 status: en-cours
 year: 2022
 sources:
-  - title: Une source
-    url: https://example.org/
+  - {title: Une source, date: "2022",
+     url: "https://example.org/"}
 last_verified: 2026-01-15
 ---
 
@@ -386,3 +390,29 @@ Texte.
 
 - [Exemple](https://example.org/)
 """
+
+
+WITHOUT_HARFBUZZ_SUBSET = """
+import cffi, sys, warnings
+warnings.simplefilter("default")  # what `mkdocs build` shows: every warning once
+real = cffi.FFI.dlopen
+def dlopen(self, name, *args):
+    if "subset" in str(name):
+        raise OSError(f"{name}: not installed")  # a fresh machine without Debian's libharfbuzz-subset0
+    return real(self, name, *args)
+cffi.FFI.dlopen = dlopen
+if sys.argv[1] == "ours":
+    from recueil.outputs.pdf import import_weasyprint
+    import_weasyprint()
+else:
+    import weasyprint
+"""
+
+
+def test_weasyprints_harfbuzz_warning_is_silenced_where_it_is_emitted():
+    def stderr_of(importer: str) -> str:
+        return subprocess.run([sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET, importer], capture_output=True,
+                              text=True, timeout=120, cwd=ROOT, check=True).stderr
+
+    assert "HarfBuzz-Subset will be required" in stderr_of("plain"), "the machine without the library is simulated"
+    assert stderr_of("ours") == ""

@@ -1,9 +1,10 @@
-"""The site search (Pagefind, recueil/search.py): what the index of the built site holds, read from its
+"""The site search (Pagefind, recueil/search/pagefind.py): what the index of the built site holds, read from its
 fragments (tests/search_index.py), and the indexing step itself: its errors, the hook, the command."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
 import re
 import shutil
@@ -20,7 +21,7 @@ from recueil.bank.bank import Bank, Case, Recommendation, load_bank
 from recueil.cards.sanitize import clean_html
 from recueil.project import Project
 from recueil.search import pagefind as search
-from recueil.search.indexer import SEARCH_END, SEARCH_START
+from recueil.search.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, write_index
 from recueil.search.pagefind import SearchIndexError, index_site
 from tests.conftest import ROOT
 from tests.html_safety import local, parse_document
@@ -220,6 +221,38 @@ def test_a_failing_program_is_reported_with_what_it_said(built_copy, tmp_path):
 def test_a_folder_without_a_site_is_refused(tmp_path):
     with pytest.raises(SearchIndexError, match="ne contient pas de site construit .* lancez d'abord « mkdocs build »"):
         index_site(tmp_path)
+
+
+def test_a_site_without_the_themes_markers_is_a_failure_not_an_empty_index(tmp_path):
+    (tmp_path / "index.html").write_text("<html><body><p>Une page sans repères</p></body></html>", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "recueil.cli", "search-index", "--site", str(tmp_path)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"erreur: recherche : aucune page de {tmp_path} n'a les repères de recherche du thème "
+                             f"({SEARCH_START}) ; construisez le site avec le thème du recueil (overrides/), "
+                             "« mkdocs build », puis relancez\n")
+    assert not (tmp_path / "pagefind").exists()
+
+
+def test_the_index_files_are_complete_once_finish_returns(tmp_path):
+    """The flake of test_the_command_indexes_a_built_site: Pagefind answered WriteFiles before its
+    files held their bytes, and exited on the closed input with writes pending (an empty
+    pagefind-entry.json, 3 runs in 60 on two busy cores). The files now come back in the answer
+    to GetFiles and the indexer writes them itself: when finish returns, the service has stopped
+    and every file is whole."""
+    indexer = StreamingIndexer(search.pagefind_executable(), search.indexer_config())
+    indexer.add("/cas/alpha/", page("cas/alpha/", "Alpha")[0])
+    indexer.finish(tmp_path / "pagefind")
+    assert indexer.process.poll() is not None
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["fr"]["page_count"] == 1
+    assert all(path.stat().st_size > 0 for path in (tmp_path / "pagefind").rglob("*") if path.is_file())
+
+
+def test_index_files_are_written_only_inside_the_index_folder(tmp_path):
+    with pytest.raises(IndexerError, match=r"^Pagefind a donné un fichier hors de l'index \(\.\./x\.js\)$"):
+        write_index([{"path": "../x.js", "content": ""}], tmp_path / "pagefind")
+    assert not (tmp_path / "x.js").exists()
 
 
 def load_hooks() -> SimpleNamespace:

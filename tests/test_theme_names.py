@@ -21,8 +21,8 @@ from recueil.cards.sanitize import card_attribute_problem, clean_html
 from tests.conftest import ROOT
 
 MATERIAL_JS = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
-SELECTOR_CALL = re.compile(r"""(?:getElements?|getOptionalElement|querySelector(?:All)?|getElementById|closest|matches)"""
-                           r"""\(\s*["']([^"']+)["']""")
+SELECTOR_CALL = re.compile(
+    r"""(?:getElements?|getOptionalElement|querySelector(?:All)?|getElementById|closest|matches)\(\s*["']([^"']+)["']""")
 SELECTOR_ID = re.compile(r"#([A-Za-z_][\w-]*)")
 SELECTOR_CLASS = re.compile(r"\.([A-Za-z_][\w-]*)")
 SELECTOR_DATA = re.compile(r"\[(data-[\w-]+)")

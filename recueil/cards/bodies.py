@@ -27,9 +27,8 @@ from recueil.cards.sanitize import (
     raw_tags,
     unsafe_markup,
 )
+from recueil.cards.structure import prose_lines
 
-FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(<[^>\n]*>|[^\s)]*)")
 REFERENCE = re.compile(r"^\s{0,3}(!?)\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
 # Python-Markdown's own pattern for raw inline HTML (and autolinks, which look the same).
@@ -57,7 +56,7 @@ class Finding:
 
 def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[Finding]:
     """Every unsafe tag or attribute, forbidden URL and unresolved link of the Markdown of page `page_uri`."""
-    for offset, line in _prose_lines(text):
+    for offset, line in prose_lines(text):
         heading = _heading_problem(line)
         if heading:
             yield Finding(offset, *heading)
@@ -100,20 +99,6 @@ def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool
     return None
 
 
-def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Lines outside fenced code, with code spans blanked: code shows markup, it does not run it."""
-    fence: str | None = None
-    for offset, line in enumerate(text.split("\n")):
-        opening = FENCE.match(line)
-        if fence is None and opening:
-            fence = opening.group(1)[0]
-        elif fence is not None:
-            if opening and opening.group(1)[0] == fence:
-                fence = None
-        else:
-            yield offset, CODE_SPAN.sub(lambda span: " " * len(span.group(0)), line)
-
-
 def _targets(line: str) -> Iterator[tuple[bool, str]]:
     for match in INLINE_TARGET.finditer(line):
         yield match.group(1) == "!", match.group(2)
@@ -136,7 +121,7 @@ def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], b
 
 def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
     """`{: #id .class name=value }` after a Markdown element sets HTML attributes (attr_list extension)."""
-    pairs = list(_attr_list_pairs(attributes))
+    pairs: list[tuple[str, str | None]] = list(_attr_list_pairs(attributes))
     for name, value in pairs:
         if name == "style":
             return "attribut style interdit", "la mise en page vient du site : retirez-le"

@@ -7,6 +7,7 @@ before it costs anything, and so that every field keeps the line a message shoul
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +15,36 @@ import yaml
 
 FieldPath = tuple[str | int, ...]
 MAX_DEPTH = 12
-COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 FENCES = ("---", "...")
 MAX_FLOW_BRACKETS = 2_000
-STR_TAG = "tag:yaml.org,2002:str"
+YAML_TAG = "tag:yaml.org,2002:"
+STR_TAG, INT_TAG = YAML_TAG + "str", YAML_TAG + "int"
+# What a card may hold: texts, numbers, true/false, nothing, dates, lists and groups of fields.
+STANDARD_TAGS = frozenset(YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
+LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
+CONTROL_HINT = "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte ou un PDF"
+
+
+def _yaml12(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """The loader reading plain numbers and true/false as YAML 1.2 does: 012000 is not the octal 5120,
+    12:30 not 750, `yes`, `on` and `no` are words. Dates (AAAA-MM-JJ) are still read as dates."""
+    resolvers = {key: [(tag, regexp) for tag, regexp in value if tag.endswith("timestamp")]
+                 for key, value in loader.yaml_implicit_resolvers.items()}
+    patterns = {
+        "bool": (r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        "int": (r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        "float": (r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+        "null": (r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    }
+    for name, (pattern, firsts) in patterns.items():
+        for first in firsts:
+            resolvers.setdefault(first, []).append((YAML_TAG + name, re.compile(pattern)))
+    return type(f"Yaml12{loader.__name__}", (loader,), {"yaml_implicit_resolvers": resolvers})
+
+
+PYTHON_LOADER = _yaml12(yaml.SafeLoader)
+COMPOSER = _yaml12(getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml when available: ~10x faster
 
 
 @dataclass
@@ -65,7 +92,10 @@ def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[Fiel
     # a text with that many brackets goes to the Python composer, which raises RecursionError.
     deep = yaml_text.count("[") + yaml_text.count("{") > MAX_FLOW_BRACKETS
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader if deep else COMPOSER)
+        node = yaml.compose(yaml_text, Loader=PYTHON_LOADER if deep else COMPOSER)
+    except yaml.reader.ReaderError as error:  # a control character: said with its line, not "position 366"
+        line = first_line + yaml_text.count("\n", 0, max(error.position, 0))
+        raise FrontMatterError(line, f"caractère de contrôle U+{error.character:04X} interdit", CONTROL_HINT) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, yaml_text, first_line) from None
     except yaml.YAMLError as error:
@@ -117,12 +147,18 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             raise FrontMatterError(line, "en-tête trop imbriqué", "une fiche n'a que quelques niveaux de champs",
                                    _dotted(path))
+        if node.tag not in STANDARD_TAGS:  # !!binary, !!python/object…, !mine: nothing a card needs
+            self.errors.append((line, _dotted(path), f"étiquette YAML {_shown_tag(node.tag)} refusée",
+                                "écrivez la valeur seule, sans « ! » devant"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         if node.tag == STR_TAG:
             return node.value  # what the constructor would return, without its bookkeeping (most values)
+        if node.tag == INT_TAG:
+            return self._integer(node.value, line, path)
         try:
             return self._scalars.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
@@ -130,6 +166,16 @@ class _Builder:
             self.errors.append((line, _dotted(path), f"valeur illisible : {node.value!r} ({reason})",
                                 "vérifiez le format, par exemple une date AAAA-MM-JJ"))
             return None
+
+    def _integer(self, text: str, line: int, path: FieldPath) -> int | None:
+        """A YAML 1.2 integer; a leading zero is refused (YAML 1.1 tools read 012000 as the octal 5120)."""
+        if LEADING_ZERO.match(text):
+            self.errors.append((line, _dotted(path), f"nombre avec un zéro en tête : {text}",
+                                f"écrivez {text.lstrip('+-').lstrip('0') or '0'} sans le zéro du début"))
+            return None
+        if text.startswith(("0o", "0x")):
+            return int(text[2:], 8 if text[1] == "o" else 16)
+        return int(text)
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -145,6 +191,10 @@ class _Builder:
             self.lines[path + (key,)] = key_line
             result[key] = self.build(value_node, path + (key,))
         return result
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else tag
 
 
 def _dotted(path: FieldPath) -> str:

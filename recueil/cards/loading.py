@@ -13,12 +13,19 @@ from recueil.cards.errors_fr import problems_from
 from recueil.cards.frontmatter import FrontMatter, FrontMatterError, parse_card_text
 from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATION_SECTIONS, CaseCard, RecommendationCard
 from recueil.cards.problems import Problem
+from recueil.cards.structure import headings
 from recueil.cards.suggest import fold
 from recueil.project import Project
 
 MAX_CARD_BYTES = 256 * 1024
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$", re.MULTILINE)
+NAMING: dict[Kind, str] = {
+    "case": "nommez la fiche d'après son territoire et son action, par exemple niort-portail-donnees.md",
+    "recommendation": "nommez la fiche d'après son titre, par exemple observer-les-usages.md",
+}
+INVISIBLE_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u00a0\u00ad\u061c\u180e\u2000-\u200f\u2028-\u202f"
+                               "\u205f-\u206f\u3000\ufeff]")
+RESERVED_NAMES = frozenset({"index"})  # cas/index.md and recommandations/index.md are generated lists
 
 Kind = Literal["case", "recommendation"]
 MODELS: dict[Kind, type[BaseModel]] = {"case": CaseCard, "recommendation": RecommendationCard}
@@ -59,10 +66,25 @@ class ParsedCard:
 
 
 def card_files(folder: Path) -> list[Path]:
-    """Every file of a card folder: a stray .txt or .MD is reported, never silently skipped."""
+    """Every file of a card folder, hidden ones included: a stray .txt, .MD or .x.md is reported,
+    never silently skipped (nor a card in a hidden folder silently published)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+    return sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink())
+
+
+def hidden_problem(file: Path, folder: Path, shown: str) -> Problem | None:
+    """A file whose name, or one of whose folders, starts with a dot: tools hide it, so it is refused."""
+    parts = file.relative_to(folder).parts
+    hidden = next((part for part in parts[:-1] if part.startswith(".")), None)
+    if hidden is not None:
+        return Problem(shown, 1, "", f"fiche dans un dossier caché : {hidden}",
+                       f"un dossier dont le nom commence par un point est masqué : déplacez la fiche dans "
+                       f"{folder.name}/{file.name.lstrip('.')} ou retirez-la")
+    if file.name.startswith("."):
+        return Problem(shown, 1, "", "fichier caché : son nom commence par un point",
+                       f"renommez-le {slugify(file.stem)}.md ou retirez-le du dossier")
+    return None
 
 
 @dataclass
@@ -78,6 +100,10 @@ def load_folder(project: Project, kind: Kind) -> FolderLoad:
     folder = project.cases if kind == "case" else project.recommendations
     result = FolderLoad()
     for file in card_files(folder):
+        hidden = hidden_problem(file, folder, project.display(file))
+        if hidden is not None:
+            result.problems.append(hidden)
+            continue
         outcome = _load_card_once(file, kind, project.display(file))
         result.problems += outcome.problems
         if outcome.parsed is not None:
@@ -121,7 +147,7 @@ def load_card(file: Path, kind: Kind, shown: str) -> CardLoad:
     if file.is_symlink():  # it could point anywhere on the machine that builds the site
         return CardLoad(None, None, [Problem(shown, 1, "", "lien symbolique refusé",
                                              "une fiche est un vrai fichier du dépôt : remplacez le lien par la fiche")])
-    slug, problems = _slug_of(file, shown)
+    slug, problems = _slug_of(file, kind, shown)
     text, read_problem = _read_text(file, shown)
     if read_problem:
         return CardLoad(None, None, problems + [read_problem])
@@ -142,13 +168,21 @@ def load_card(file: Path, kind: Kind, shown: str) -> CardLoad:
     return CardLoad(card, parsed, problems)
 
 
-def _slug_of(file: Path, shown: str) -> tuple[str, list[Problem]]:
+def _slug_of(file: Path, kind: Kind, shown: str) -> tuple[str, list[Problem]]:
     if file.suffix != ".md":
         return file.stem, [Problem(shown, 1, "", "ce fichier n'est pas une fiche .md",
                                    f"renommez-le en {slugify(file.stem)}.md ou retirez-le du dossier")]
+    invisible = INVISIBLE_IN_NAME.search(file.stem)
+    if invisible:
+        code = f"U+{ord(invisible.group()):04X}"
+        return file.stem, [Problem(shown, 1, "", f"caractère invisible {code} dans le nom du fichier",
+                                   f"renommez-le {_free_name(file)}")]
     if not SLUG.match(file.stem):
         return file.stem, [Problem(shown, 1, "", "nom de fichier invalide",
                                    f"minuscules sans accent, chiffres et tirets : renommez-le {_free_name(file)}")]
+    if file.stem in RESERVED_NAMES:
+        return file.stem, [Problem(shown, 1, "", f"nom de fichier réservé : {file.name}",
+                                   f"{file.name} est la page qui liste les fiches : {NAMING[kind]}")]
     return file.stem, []
 
 
@@ -184,17 +218,31 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
 
 
 def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Problem]:
-    found = {fold(title) for title in HEADING.findall(front.body)}
-    missing = [f"« ## {title} »" for title in SECTIONS[kind] if fold(title) not in found and title not in OPTIONAL_SECTIONS]
-    if not missing:
-        return []
-    return [Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),
-                    "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind]))]
+    """Sections as the Markdown parser finds them: each expected one present, none twice, no text before."""
+    problems = []
+    first_line: dict[str, int] = {}
+    for heading in (heading for heading in headings(front.body) if heading.level == 2):
+        line = front.body_line + heading.line
+        if fold(heading.title) in first_line:
+            problems.append(Problem(shown, line, "texte", f"section « ## {heading.title} » en double",
+                                    f"la première est ligne {first_line[fold(heading.title)]} : réunissez les deux"))
+        first_line.setdefault(fold(heading.title), line)
+    preface = _preface_line(front.body)
+    if first_line and preface is not None:
+        problems.append(Problem(shown, front.body_line + preface, "texte", "texte avant la première section",
+                                f"commencez le texte par « ## {SECTIONS[kind][0]} » et mettez ce texte dans une section"))
+    missing = [f"« ## {title} »" for title in SECTIONS[kind]
+               if fold(title) not in first_line and title not in OPTIONAL_SECTIONS]
+    if missing:
+        problems.append(Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),
+                                "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind])))
+    return problems
 
 
-def sections_of(body: str) -> list[tuple[str, str]]:
-    """The body cut at its `## ` headings: [(title, markdown), …], text before the first kept as ''."""
-    parts = HEADING.split(body)
-    sections = [("", parts[0].strip())] if parts[0].strip() else []
-    sections += [(parts[i].strip(), parts[i + 1].strip()) for i in range(1, len(parts) - 1, 2)]
-    return sections
+def _preface_line(body: str) -> int | None:
+    """The first line of text before the first `## ` section (a level-1 heading is reported apart)."""
+    found = headings(body)
+    first = next((heading.line for heading in found if heading.level == 2), None)
+    skipped = {line for heading in found if heading.level == 1 for line in range(heading.line, heading.end)}
+    lines = body.split("\n")[:first]
+    return next((offset for offset, line in enumerate(lines) if line.strip() and offset not in skipped), None)

@@ -28,6 +28,9 @@ PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
     strip_whitespace=True, pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
 
 
+MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
+
+
 class Card(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -52,10 +55,10 @@ class Territory(Card):
     insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d{9})$")] | None = Field(
         None, description="Code officiel géographique de la commune (5 caractères) ou SIREN de l'EPCI (9 chiffres).",
         examples=["79191"])
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude du centre (degrés décimaux).",
-                              examples=[46.3237])
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude du centre (degrés décimaux).",
-                              examples=[-0.4588])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+                              description="Latitude du centre (degrés décimaux).", examples=[46.3237])
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+                              description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
 
 
 class Source(Card):
@@ -94,8 +97,7 @@ class CaseCard(Card):
                                        examples=[["federer-donnee-interet-general"]])
     programme: str | None = Field(None, description="Programme d'accompagnement (identifiant de la liste programmes).",
                                   examples=["tee-2022"])
-    status: str = Field(description="Avancement (identifiant de la liste statuses), tel que le dit la source datée "
-                                    "désignée par status_source.", examples=["en-cours"])
+    status: str = Field(description="Avancement (identifiant de la liste statuses).", examples=["en-cours"])
     status_source: int = Field(1, ge=1, le=99,
                                description="Numéro, dans la liste sources (à partir de 1), du document qui établit "
                                            "l'avancement ; ce document doit avoir une date. 1 si omis.", examples=[1])
@@ -114,7 +116,9 @@ class CaseCard(Card):
 class Feasibility(Card):
     """Le niveau de faisabilité d'une recommandation."""
 
-    level: Literal["facile", "moyen", "difficile"] = Field(description="facile, moyen ou difficile.", examples=["moyen"])
+    level: Literal["facile", "moyen", "difficile"] = Field(
+        description="facile, moyen ou difficile : l'estimation de l'équipe du recueil (le guide décrit les difficultés "
+                    "sans leur donner de niveau).", examples=["moyen"])
     note: Text = Field(description="Ce qui rend la mise en œuvre facile ou difficile.")
 
 

@@ -39,12 +39,13 @@ GENERIC_PREFIXES = frozenset({"aria-"})
 # The data-* attributes our card templates write (recueil/templates/_macros.j2); no other passes.
 TEMPLATE_DATA_ATTRIBUTES = frozenset({"data-slug", "data-pagefind-ignore"})
 # Ids and classes the theme and the site own (see the module's docstring and docs/securite.md).
-RESERVED_PREFIXES = ("_", "md-", "pf-", "pagefind", "recueil-")
+THEME_PREFIXES = ("_", "md-", "pf-", "pagefind")  # Material's and Pagefind's
+RESERVED_PREFIXES = (*THEME_PREFIXES, "recueil-")
 # Class names Material's script looks up in the content (its bundle's selectors, mkdocs-material 9.x).
 SCRIPT_CLASSES = frozenset({"annotate", "copy", "footnote-ref", "highlight", "hll", "mermaid", "no-copy", "no-select",
                             "select", "tabbed-labels"})
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-SEARCH_PREFIX = "data-pagefind-"  # what Pagefind reads in a page (recueil/search.py)
+SEARCH_PREFIX = "data-pagefind-"  # what Pagefind reads in a page (recueil/search/pagefind.py)
 SEARCH_ALLOWED = frozenset({"data-pagefind-ignore"})
 SEARCH_RESERVED = re.compile(r"data-pagefind-(?!ignore[\s=>/])", re.IGNORECASE)
 SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -168,7 +169,7 @@ def class_reserved(value: str) -> bool:
 def _class_owned_by_theme(value: str) -> bool:
     # The site's own recueil-* classes are written by our templates into the same HTML: kept here,
     # refused in the card's own text by `recueil check` (class_reserved).
-    return value.startswith(RESERVED_PREFIXES[:-1]) or value in SCRIPT_CLASSES
+    return value.startswith(THEME_PREFIXES) or value in SCRIPT_CLASSES
 
 
 def is_remote(url: str) -> bool:

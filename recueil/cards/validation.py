@@ -7,21 +7,31 @@ contributor sees an unknown theme and a wrong type in the same run, not one afte
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from recueil.addresses import DOCS_DIR, case_uri, recommendation_uri, site_holds
 from recueil.cards.bodies import Finding, markdown_findings
 from recueil.cards.frontmatter import dotted
 from recueil.cards.loading import SLUG, ParsedCard
+from recueil.cards.models import MULTI_TERRITORY
 from recueil.cards.problems import Problem, Severity
+from recueil.cards.structure import structure_problems
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
 
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
 MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
+BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Metropolitan France with Corsica, then the overseas departments and communities (south, north, west, east).
+FRANCE_BOXES = (
+    (41.3, 51.2, -5.3, 9.7), (15.8, 16.6, -61.9, -60.9), (14.3, 14.95, -61.3, -60.8), (2.1, 5.8, -54.7, -51.5),
+    (-21.45, -20.8, 55.2, 55.9), (-13.1, -12.6, 44.9, 45.35), (46.7, 47.2, -56.5, -56.1), (17.8, 18.2, -63.2, -62.7),
+    (-28.0, -7.0, -155.0, -134.0), (-23.0, -19.0, 163.0, 169.0), (-14.4, -13.2, -178.2, -176.1),
+)
 VOCABULARY_NAMES = {"themes": "un thème", "statuses": "un statut", "programmes": "un programme",
                     "territory_kinds": "un type de territoire", "axes": "un axe"}
 
@@ -51,14 +61,19 @@ def check_recommendation_refs(cases: list[ParsedCard], recs: list[ParsedCard], t
 
 
 def check_repeated_values(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """One line per repeated value, at its first repeat, however many times it comes back."""
     for card in cases:
         for name in ("themes", "recommendations"):
-            seen: set[str] = set()
+            repeats: dict[str, list[int]] = {}
             for i, value in _strings(card.data, name):
-                if value in seen:
-                    yield Problem(card.path, card.line_of(name, i), f"{name}[{i}]", f"'{value}' est déjà dans la liste",
-                                  "supprimez le doublon")
-                seen.add(value)
+                repeats.setdefault(value, []).append(i)
+            for value, places in repeats.items():
+                if len(places) == 2:
+                    yield Problem(card.path, card.line_of(name, places[1]), f"{name}[{places[1]}]",
+                                  f"'{value}' est déjà dans la liste", "supprimez le doublon")
+                elif len(places) > 2:
+                    yield Problem(card.path, card.line_of(name, places[1]), f"{name}[{places[1]}]",
+                                  f"'{value}' est {len(places)} fois dans la liste", "gardez-en une seule")
 
 
 def check_unique_slugs(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -145,6 +160,47 @@ def check_territory(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: T
         if ("lat" in place) != ("lon" in place):
             yield Problem(card.path, card.line_of("territory"), "territory.lat",
                           "coordonnées incomplètes", "donnez lat et lon ensemble, ou aucune des deux")
+        if place.get("kind") == MULTI_TERRITORY and "lat" in place:
+            yield Problem(card.path, card.line_of("territory", "lat"), "territory.lat",
+                          "une action menée sur plusieurs territoires n'a pas un point sur la carte",
+                          "retirez lat et lon : la fiche est listée à côté de la carte")
+
+
+def check_territory_place(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """A card in France whose point falls outside France: lat and lon swapped, or a wrong place."""
+    for card in cases:
+        place = card.data.get("territory")
+        if not isinstance(place, dict) or str(place.get("country", "France")).strip().casefold() != "france":
+            continue
+        lat, lon = place.get("lat"), place.get("lon")
+        if not (_finite(lat) and _finite(lon)):
+            continue
+        if in_france(lat, lon):
+            continue
+        hint = ("lat et lon semblent inversées : échangez-les" if in_france(lon, lat) else
+                "vérifiez lat et lon : en métropole, la latitude va de 41 à 51 et la longitude de -5 à 10 ; "
+                "pour un autre pays, remplissez country")
+        yield Problem(card.path, card.line_of("territory", "lat"), "territory.lat",
+                      f"le point {lat}, {lon} est hors de France", hint, Severity.WARNING)
+
+
+def _finite(value: Any) -> TypeGuard[float]:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def in_france(lat: float, lon: float) -> bool:
+    return any(south <= lat <= north and west <= lon <= east for south, north, west, east in FRANCE_BOXES)
+
+
+def check_bidi_controls(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """Right-to-left overrides and isolates make a text read otherwise than it is written (a title, a URL)."""
+    for card in [*cases, *recs]:
+        for path, value in _strings_in(card.data, ()):
+            found = BIDI.search(value)
+            if found:
+                yield Problem(card.path, card.line_of(*path), dotted(path),
+                              f"caractère de contrôle bidirectionnel U+{ord(found.group()):04X} interdit",
+                              "il change le sens d'affichage du texte : supprimez-le")
 
 
 def check_spreadsheet_formulas(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
@@ -237,6 +293,17 @@ def _root_of(card: ParsedCard) -> Path | None:
     return Path(full.removesuffix(card.path)) if full.endswith("/" + card.path) else None
 
 
+def check_structure(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """Overlong lines, level-1 headings and unbalanced raw HTML of the Markdown texts (recueil.cards.structure)."""
+    for card in [*cases, *recs]:
+        for found in structure_problems(card.front.body):
+            yield Problem(card.path, card.front.body_line + found.offset, "texte", found.message, found.hint)
+        resources = card.data.get("resources")
+        if isinstance(resources, str):
+            for found in structure_problems(resources):
+                yield Problem(card.path, card.line_of("resources"), "resources", found.message, found.hint)
+
+
 def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     used = {ref for card in cases for _, ref in _strings(card.data, "recommendations")}
     for card in recs:
@@ -247,8 +314,9 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
-    check_recommendation_identity, check_dates, check_status_source, check_territory, check_plain_text, check_body_links,
-    check_spreadsheet_formulas, check_recommendations_used,
+    check_recommendation_identity, check_dates, check_status_source, check_territory, check_territory_place,
+    check_plain_text, check_bidi_controls, check_body_links, check_spreadsheet_formulas, check_structure,
+    check_recommendations_used,
 )
 
 

@@ -35,7 +35,7 @@ from recueil.addresses import (
     relative_url,
 )
 from recueil.bank.bank import Bank, Case
-from recueil.cards.loading import sections_of
+from recueil.cards.structure import sections_of
 from recueil.cards.schema import json_schema, schema_text
 from recueil.outputs.contribution import form_settings
 from recueil.outputs.feed import atom_feed
@@ -43,6 +43,7 @@ from recueil.outputs.labels import FlatField, flat_fields
 from recueil.site.environment import shared_environment
 
 ID_SEPARATOR, TEXT_SEPARATOR, PART_SEPARATOR = ";", " | ", " — "
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LICENCE = {"name": "CC-BY-SA-4.0", "title": "Creative Commons Attribution - Partage dans les mêmes conditions 4.0",
            "path": "https://creativecommons.org/licenses/by-sa/4.0/deed.fr"}
 
@@ -208,13 +209,24 @@ def csv_text(bank: Bank, base_url: str) -> str:
 
     def row(case: Case) -> list[Value]:
         data = case.meta.model_dump(mode="json")
-        return ["" if value is None else value for value in (column.value(case, data) for column in columns)]
+        return [cell(column.value(case, data)) for column in columns]
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(column.name for column in columns)
     writer.writerows(_CSV_ROWS.rows(bank, (base_url, tuple(column.name for column in columns)), row))
     return buffer.getvalue()
+
+
+def cell(value: Value) -> Value:
+    """A CSV cell that no spreadsheet runs: a text starting like a formula (=, +, -, @, tab, carriage
+    return) is prefixed with an apostrophe, which spreadsheets show as text (OWASP's advice). The
+    check refuses the plain cases (=SOMME…, @…); this covers what it lets through (-2+3+cmd|…)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def table_schema(bank: Bank, base_url: str, repo_url: str = "") -> dict[str, Any]:

@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,8 +34,8 @@ from markupsafe import Markup
 from recueil import __version__
 from recueil.addresses import DOCS_DIR, axis_uri, case_uri, page_url, recommendation_uri
 from recueil.bank.bank import Bank, Case, Recommendation
-from recueil.cards.loading import sections_of
 from recueil.cards.sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
+from recueil.cards.structure import sections_of
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Stratum, Term
 from recueil.project import Project
@@ -199,7 +200,7 @@ class LinkMap:
         def convert(text: str) -> Markup:
             text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
             extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
-            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", extension])
+            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", "fenced_code", extension])
             return Markup(clean_html(html, PRINT_POLICY))
         return convert
 
@@ -419,13 +420,27 @@ def booklet_html(bank: Bank, project: Project, info: BookletInfo, selection: Sel
     return html.replace("\u202f", "\u00a0")
 
 
+# WeasyPrint warns, with stack lines, when Debian's libharfbuzz-subset0 is missing (`make` installs
+# it): a newcomer reads that as a crash of the build. It is its warning, not ours: silenced where
+# it is emitted, at the import, and nowhere else.
+HARFBUZZ_SUBSET_WARNING = "HarfBuzz-Subset will be required"
+
+
+def import_weasyprint() -> Any:
+    """The weasyprint package, imported here (it is slow to import and only printing needs it)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=HARFBUZZ_SUBSET_WARNING, category=DeprecationWarning)
+        import weasyprint
+        import weasyprint.urls  # noqa: F401 (the fetcher's base class)
+    return weasyprint
+
+
 def _url_fetcher() -> Any:
     """A fetcher that reads the shipped fonts and nothing else: printing never touches the network."""
-    from weasyprint.urls import URLFetcher
-
+    fetcher: Any = import_weasyprint().urls.URLFetcher
     allowed = (FONTS_DIR.as_uri() + "/",)
 
-    class FontsOnly(URLFetcher):  # type: ignore[misc]
+    class FontsOnly(fetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith(allowed):
                 raise ValueError(f"le livret n'a pas à charger {url}")
@@ -444,8 +459,7 @@ class RenderedPdf:
 
 def render_pdf(html: str) -> RenderedPdf:
     """Lay out and write the PDF, with the HTML's metadata, tagged for screen readers when it can be."""
-    from weasyprint import HTML  # imported here: it is slow to import and only printing needs it
-
+    HTML = import_weasyprint().HTML  # noqa: N806 (a class)
     started = time.perf_counter()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_url_fetcher()).render()
     tagged = len(document.pages) <= TAGGED_PAGE_LIMIT

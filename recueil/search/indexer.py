@@ -66,6 +66,23 @@ def slim_page(html: str) -> str | None:
     return f'<!DOCTYPE html><html lang="fr"><body>{html[start + len(SEARCH_START):end]}</body></html>'
 
 
+def write_index(files: list[dict[str, str]], output: Path) -> None:
+    """Write the index files Pagefind gave back ({path, content in base64}) into `output`.
+
+    Pagefind's own WriteFiles is not used: its answer comes before the files hold their bytes (it
+    writes them with tokio, which hands each write to a background thread and never flushes), and
+    the service ends with exit(0) as soon as its input closes, dropping the writes still pending.
+    On a busy machine `pagefind-entry.json` was then left empty. Here every file is written, and
+    closed, before the build goes on."""
+    root = output.resolve()
+    for file in files:
+        target = (root / file["path"]).resolve()
+        if root not in target.parents:
+            raise IndexerError(f"Pagefind a donné un fichier hors de l'index ({file['path']})")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))
+
+
 class StreamingIndexer:
     """One Pagefind index, filled page by page while the build goes on."""
 
@@ -118,9 +135,10 @@ class StreamingIndexer:
             if errors:
                 raise IndexerError(f"Pagefind a refusé une page ({errors[0].get('message', errors[0])})")
             indexed = time.perf_counter()
-            self._ask({"type": "WriteFiles", "index_id": self.index_id, "output_path": str(output)})
+            files = self._ask({"type": "GetFiles", "index_id": self.index_id}).get("files") or []
         finally:
             self.close()
+        write_index(files, output)
         now = time.perf_counter()
         return IndexerOutcome(self._pages, now - waiting, now - indexed)
 

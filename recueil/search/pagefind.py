@@ -24,11 +24,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from recueil.search.indexer import TIMEOUT_S, IndexerError, StreamingIndexer
+from recueil.search.indexer import SEARCH_START, TIMEOUT_S, IndexerError, StreamingIndexer
 
 INDEX_DIR = "pagefind"  # under the site folder
 LANGUAGE = "fr"  # every page is French: one index, French stemming, whatever a page declares
 FAILURE_HINT = "corrigez la cause indiquée puis reconstruisez le site"
+NO_MARKERS_HINT = "construisez le site avec le thème du recueil (overrides/), « mkdocs build », puis relancez"
 INSTALL_HINT = "installez-le avec « pip install 'pagefind[bin]>=1.5.2,<2' » (ou « pip install -e . »)"
 # Inside the indexed article but not text of the page: Material's permalinks (¶) and edit button.
 NOT_TEXT = (".headerlink", ".md-content__button", ".md-source-file")
@@ -60,7 +61,7 @@ def pagefind_executable() -> Path:
 
 def index_site(site_dir: Path, executable: Path | None = None, timeout: float = TIMEOUT_S) -> SearchOutcome:
     """Index the built site in `site_dir` into `site_dir/pagefind/`, replacing any previous index.
-    The pages go through the same indexer as during a build (recueil/indexer.py), read from disk."""
+    The pages go through the same indexer as during a build (recueil/search/indexer.py), read from disk."""
     if not (site_dir / "index.html").is_file():
         raise SearchIndexError(f"recherche : {site_dir} ne contient pas de site construit (index.html) ; "
                                "lancez d'abord « mkdocs build »")
@@ -70,14 +71,20 @@ def index_site(site_dir: Path, executable: Path | None = None, timeout: float = 
     start = time.perf_counter()
     try:
         indexer = StreamingIndexer(program, indexer_config(), timeout)
-        for path in sorted(site_dir.rglob("*.html")):
-            if output not in path.parents:
-                indexer.add(page_address(path.relative_to(site_dir).as_posix()), path.read_text(encoding="utf-8"))
+        added = sum(indexer.add(page_address(path.relative_to(site_dir).as_posix()), path.read_text(encoding="utf-8"))
+                    for path in sorted(site_dir.rglob("*.html")) if output not in path.parents)
+        if not added:
+            indexer.close()
+            raise SearchIndexError(f"recherche : aucune page de {site_dir} n'a les repères de recherche du thème "
+                                   f"({SEARCH_START}) ; {NO_MARKERS_HINT}")
         indexer.finish(output)
     except IndexerError as error:
         raise SearchIndexError(explain(error)) from None
     seconds = time.perf_counter() - start
-    return SearchOutcome(_pages_indexed(output), seconds, folder_size(output), output)
+    pages = _pages_indexed(output)
+    if not pages:
+        raise SearchIndexError(f"recherche : Pagefind a écrit un index vide dans {output} ; {NO_MARKERS_HINT}")
+    return SearchOutcome(pages, seconds, folder_size(output), output)
 
 
 def explain(error: IndexerError) -> str:

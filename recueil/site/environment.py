@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from recueil import addresses
 from recueil.bank.bank import Case
+from recueil.cards.models import MULTI_TERRITORY
 from recueil.cards.taxonomy import Stratum
 from recueil.site.dates import partial_date
 from recueil.site.france_map import FranceMap, layout_france_map
@@ -98,7 +99,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
                        BANK_URI=addresses.BANK_URI, RECOMMENDATIONS_URI=addresses.RECOMMENDATIONS_URI,
                        THEMES_URI=addresses.THEMES_URI, STRATA_URI=addresses.STRATA_URI,
                        SEARCH_URI=addresses.SEARCH_URI, MAP_URI=addresses.MAP_URI)
-    env.globals.update(layout_france_map=_france_map_once)
+    env.globals.update(layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY)
     return env
 
 

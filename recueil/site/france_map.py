@@ -18,6 +18,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .models import MULTI_TERRITORY
+
 if TYPE_CHECKING:  # only for annotations: the map tool imports this module without the engine's deps
     from recueil.bank.bank import Case
     from recueil.cards.taxonomy import Stratum
@@ -151,7 +153,7 @@ class FranceMap:
 def on_metropolitan_map(case: Case, basemap: Basemap) -> bool:
     """A case is drawn when it is in France and its coordinates fall in the metropolitan area."""
     territory = case.meta.territory
-    if territory.lat is None or territory.lon is None:
+    if territory.lat is None or territory.lon is None or territory.kind == MULTI_TERRITORY:
         return False
     return territory.country.strip().casefold() == METROPOLITAN_COUNTRY and basemap.covers(territory.lon, territory.lat)
 

@@ -30,7 +30,7 @@ from recueil.addresses import (
 )
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.bank.facets import bank_context
-from recueil.cards.loading import sections_of
+from recueil.cards.structure import sections_of
 from recueil.project import Project
 from recueil.search.filters import case_filters, filter_labels, recommendation_filters, url_parameters
 from recueil.site.environment import TEMPLATES_DIR, shared_environment

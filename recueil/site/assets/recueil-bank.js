@@ -38,7 +38,7 @@
   var pageSize = parseInt(root.getAttribute("data-page-size"), 10) || 60;
   var limit = pageSize;
   var printing = false;
-  var years = new Int32Array(total);
+  var years = new Float64Array(total); // NaN: the card gives no start year (sorted last, in no range)
   var populations = new Float64Array(total);
   var order = new Int32Array(total).map(function (_, index) { return index; }); // display order
   var listed = null; // indexes of the cards in the list, in order; null: the server's full list
@@ -95,7 +95,7 @@
         if (value) value.bits[word] |= bit;
       }
     });
-    years[index] = parseInt(card.getAttribute("data-annee"), 10) || 0;
+    years[index] = parseInt(card.getAttribute("data-annee"), 10);
     var population = card.getAttribute("data-population");
     populations[index] = population ? Number(population) : NaN;
     indexOfSlug[card.getAttribute("data-slug")] = index;
@@ -128,8 +128,8 @@
     if (low === null && high === null) return null;
     var set = emptySet();
     for (var index = 0; index < total; index++) {
-      var year = years[index]; // 0: the card gives no start year, so no range holds it
-      if (year && (low === null || year >= low) && (high === null || year <= high)) set[index >>> 5] |= 1 << (index & 31);
+      var year = years[index]; // NaN (no start year) is in no range
+      if ((low === null || year >= low) && (high === null || year <= high)) set[index >>> 5] |= 1 << (index & 31);
     }
     return set;
   }
@@ -236,7 +236,7 @@
   function byNumber(values, direction) {
     return function (a, b) {
       var x = values[a], y = values[b];
-      if (x !== x || y !== y) return (x !== x) - (y !== y) || a - b; // unknown populations last
+      if (x !== x || y !== y) return (x !== x) - (y !== y) || a - b; // unknown values (NaN) last
       return (x - y) * direction || a - b;
     };
   }
@@ -334,6 +334,8 @@
     facets.forEach(function (facet) { facet.values.forEach(function (value) { value.input.checked = false; }); });
     yearFrom.value = "";
     yearTo.value = "";
+    sortSelect.value = DEFAULT_SORT; // the sort too: the address loses its ?tri=
+    sortCards(DEFAULT_SORT);
     update();
   });
   more.addEventListener("click", showMore);

@@ -12,6 +12,14 @@
  * 3. The search dialog waits in a <template> (overrides/partials/recueil-search-dialog.html): it goes
  *    into the page once the site's wording is set, and its link to the search page carries the query
  *    typed so far.
+ * 4. Keyboard (RGAA 7.1, 12.8): Ctrl+K (⌘K) opens the dialog also while a checkbox, a button or a list
+ *    has the focus (Pagefind ignores it in any <input>; text fields keep the keys for themselves);
+ *    closing the dialog (Escape, its button) gives the focus back to where it was, not to the header
+ *    button; Enter in the dialog's field opens the search page with the query (every result, and the
+ *    filters), Enter in the search page's field moves to the results; the keyboard hints are French
+ *    ("Échap", and Escape closes the dialog rather than clearing the field); on the search page the
+ *    filter groups are put in the order they are read (kind of page, theme, size first) in the page
+ *    itself, so that the Tab order is the order seen.
  */
 (function () {
   "use strict";
@@ -33,24 +41,145 @@
     alt_search: "Aucun résultat pour « [SEARCH_TERM] ». Résultats pour « [DIFFERENT_TERM] » :",
     search_suggestion: "Aucun résultat pour « [SEARCH_TERM] ». Essayez plutôt :",
     searching: "Recherche de « [SEARCH_TERM] »…",
-    input_hint: "Les résultats s'affichent pendant la frappe"
+    input_hint: "Les résultats s'affichent pendant la frappe",
+    results_label: "Résultats de la recherche",
+    filters_label: "Filtres",
+    load_more: "Afficher plus de résultats",
+    total_one_result: "[COUNT] résultat",
+    total_many_results: "[COUNT] résultats",
+    error_search: "La recherche a échoué",
+    filter_selected_one: "[COUNT] choisi",
+    filter_selected_many: "[COUNT] choisis",
+    loading: "Chargement…",
+    keyboard_navigate: "Naviguer",
+    keyboard_select: "Ouvrir",
+    keyboard_close: "Fermer",
+    keyboard_clear: "Effacer"
   };
+  /* In the dialog, Escape closes it (Pagefind's field would say "clear"). */
+  var DIALOG_WORDING = Object.assign({}, WORDING, {keyboard_clear: "Fermer"});
+  var ENTER_HINT = "Tous les résultats";
+  var FIRST_FILTERS = ["Type", "Thème", "Taille du territoire"];
 
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.PagefindComponents) return; // the index is missing (site built without it): links still work
     var manager = window.PagefindComponents.getInstanceManager();
     var dialog = manager.getInstance("default");
-    dialog.setTranslations(WORDING);
+    dialog.setTranslations(DIALOG_WORDING);
     var template = document.getElementById("recueil-search-dialog");
     if (template) document.body.appendChild(template.content.cloneNode(true));
     followDialog(dialog);
+    dialogKeyboard(dialog);
+    frenchKeys();
     var page = document.querySelector("[data-recueil-search]");
     if (page) {
       var instance = manager.getInstance("page");
       instance.setTranslations(WORDING);
       followAddress(instance, JSON.parse(page.getAttribute("data-recueil-search")));
+      pageKeyboard(page);
     }
   });
+
+  /* ---- 4. Keyboard ---- */
+
+  var TEXT_INPUTS = /^(text|search|email|url|tel|password|number|date|datetime-local|month|time|week)$/;
+
+  function typesText(element) {
+    if (!element) return false;
+    if (element.isContentEditable || element.tagName === "TEXTAREA") return true;
+    return element.tagName === "INPUT" && TEXT_INPUTS.test(element.type);
+  }
+
+  function dialogKeyboard(instance) {
+    var opener = null;
+    var trigger = function () { return (instance.getUtilities("modal-trigger") || [])[0]; };
+    // Ctrl+K, seen before Pagefind's own listener: remember where the focus is, and open the dialog
+    // from a checkbox or a button too (Pagefind gives up in any <input>).
+    document.addEventListener("keydown", function (event) {
+      if (!event.key || event.key.toLowerCase() !== "k" || event.shiftKey || event.altKey || !(event.ctrlKey || event.metaKey)) return;
+      var active = document.activeElement;
+      if (typesText(active) || (active && active.closest && active.closest("pagefind-modal"))) return;
+      opener = active && active !== document.body ? active : null;
+      if (active && active.tagName === "INPUT") {
+        event.preventDefault();
+        var button = trigger();
+        if (button) button.openModal();
+      }
+    }, true);
+    document.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("pagefind-modal-trigger")) opener = null;
+    }, true);
+    // Pagefind puts the focus on its header button when the dialog closes; then it goes back.
+    document.addEventListener("close", function (event) {
+      if (!event.target.matches || !event.target.matches("pagefind-modal dialog")) return;
+      var back = opener;
+      opener = null;
+      if (back && back.isConnected) setTimeout(function () { back.focus(); }, 0);
+    }, true);
+    // Enter in the field: the search page, with the query (every result, and the filters).
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing) return;
+      var field = event.target;
+      if (!field.matches || !field.matches("pagefind-modal input")) return;
+      var more = document.querySelector("pagefind-modal [data-recueil-search-page]");
+      if (!field.value.trim() || !more) return;
+      event.preventDefault();
+      window.location.href = more.getAttribute("data-recueil-search-page") + "?q=" + encodeURIComponent(field.value.trim());
+    });
+    var hint = {};
+    document.addEventListener("focusin", function (event) {
+      if (event.target.matches && event.target.matches("pagefind-modal input")) {
+        instance.registerShortcut({label: "↵", description: ENTER_HINT}, hint);
+      }
+    });
+    document.addEventListener("focusout", function (event) {
+      if (event.target.matches && event.target.matches("pagefind-modal input")) instance.deregisterAllShortcuts(hint);
+    });
+  }
+
+  /* The search page: Enter in the field moves to the results' heading. */
+  function pageKeyboard(page) {
+    var heading = page.querySelector(".recueil-search__results h2");
+    if (heading) heading.setAttribute("tabindex", "-1");
+    page.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.isComposing || !heading) return;
+      if (!event.target.matches || !event.target.matches("pagefind-input input")) return;
+      event.preventDefault();
+      heading.focus();
+    });
+    var pane = page.querySelector("pagefind-filter-pane");
+    if (pane) {
+      var order = function () {
+        var box = pane.querySelector(".pf-filter-pane");
+        if (!box) return;
+        var groups = Array.prototype.slice.call(box.children);
+        var wanted = FIRST_FILTERS.map(function (name) {
+          return groups.filter(function (group) { return group.getAttribute("data-filter-name") === name; })[0];
+        }).filter(Boolean);
+        var rest = groups.filter(function (group) { return wanted.indexOf(group) < 0; });
+        var target = wanted.concat(rest);
+        if (target.every(function (group, k) { return groups[k] === group; })) return; // already in order
+        target.forEach(function (group) { box.appendChild(group); });
+      };
+      new MutationObserver(order).observe(pane, {childList: true, subtree: true});
+      order();
+    }
+  }
+
+  /* Pagefind writes the Escape key "esc": French keyboards say "Échap". */
+  function frenchKeys() {
+    var rename = function () {
+      Array.prototype.forEach.call(document.querySelectorAll("pagefind-keyboard-hints kbd"), function (key) {
+        if (key.textContent === "esc") {
+          key.textContent = "Échap";
+        }
+      });
+    };
+    Array.prototype.forEach.call(document.querySelectorAll("pagefind-modal, pagefind-keyboard-hints"), function (element) {
+      new MutationObserver(rename).observe(element, {childList: true, subtree: true});
+    });
+    rename();
+  }
 
   function followDialog(instance) {
     instance.on("search", function (term) {
