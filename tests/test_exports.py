@@ -16,11 +16,11 @@ import yaml
 from frictionless import Resource, Schema
 from pydantic import BaseModel
 
-from recueil import export
-from recueil.export import case_records, csv_text
-from recueil.labels import CASE_FIELD_TITLES
-from recueil.linking import load_bank
-from recueil.models import CaseCard
+from recueil.bank.bank import load_bank
+from recueil.cards.models import CaseCard
+from recueil.outputs import export
+from recueil.outputs.export import case_records, csv_text
+from recueil.outputs.labels import CASE_FIELD_TITLES
 from recueil.project import Project
 from tests.conftest import ROOT
 from tests.helpers import mini_project
@@ -129,7 +129,7 @@ def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
 
 def test_every_field_of_the_models_has_a_french_label() -> None:
     missing = [path for path in _field_paths(CaseCard) if path not in CASE_FIELD_TITLES]
-    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/labels.py: {missing}"
+    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/outputs/labels.py: {missing}"
     unknown = set(CASE_FIELD_TITLES) - set(_field_paths(CaseCard))
     assert not unknown, f"labels of fields that no longer exist: {unknown}"
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from recueil.linking import load_bank
-from recueil.loading import load_card
+from recueil.bank.bank import load_bank
+from recueil.cards.loading import load_card
 from recueil.project import Project
 from recueil.territories.cards import check_territories, plausible_gap
 from recueil.territories.reference import REFERENCE, load_reference
 from recueil.territories.similar import Place, neighbours, rank
-from recueil.territories.site import lookup_files, search_key, shard_of
+from recueil.site.territory_lookup import lookup_files, search_key, shard_of
 from tests.helpers import ROOT, mini_project, run_check
 
 CARD = textwrap.dedent("""\
@@ -216,7 +216,7 @@ def test_a_900_inhabitant_commune_sees_the_village_cards_first():
     bands = [s.id for s in bank.taxonomy.strata]
     reader = Place(bands.index(bank.taxonomy.stratum_for(commune.population).id), "commune", commune.region.code,
                    commune.population)
-    from recueil.territories.site import case_kind, case_region
+    from recueil.site.territory_lookup import case_kind, case_region
     others = [(case.slug, Place(bands.index(case.stratum.id) if case.stratum.min is not None or case.stratum.max is not None
                                 else None, case_kind(case), case_region(case, reference), case.meta.territory.population))
               for case in bank.cases]

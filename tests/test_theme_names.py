@@ -16,8 +16,8 @@ from pathlib import Path
 import material
 import pytest
 
-from recueil.bodies import markdown_findings
-from recueil.sanitize import card_attribute_problem, clean_html
+from recueil.cards.bodies import markdown_findings
+from recueil.cards.sanitize import card_attribute_problem, clean_html
 from tests.conftest import ROOT
 
 MATERIAL_JS = Path(material.__file__).parent / "templates" / "assets" / "javascripts"

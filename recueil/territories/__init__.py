@@ -3,7 +3,6 @@
 - `reference`: the compact reference shipped in data/ and its lookups;
 - `cards`: codes in cards (`territory.insee`, `territory.siren`), their checks and what is derived;
 - `similar`: territories like the reader's, for « Mon territoire »;
-- `site`: the lookup files the build publishes for the site's autocomplete;
 - `refresh`: rebuilds data/ from the npm package (maintainers).
 """
 
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 from .reference import Territory as ReferenceTerritory
 
 if TYPE_CHECKING:
-    from ..loading import LoadedCard
+    from recueil.cards.loading import LoadedCard
 
 
 def with_reference(card: LoadedCard) -> tuple[LoadedCard, ReferenceTerritory | None]:

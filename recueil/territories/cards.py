@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..problems import Problem, Severity
-from ..suggest import fold
+from recueil.cards.problems import Problem, Severity
+from recueil.cards.suggest import fold
 from .reference import Reference, Territory, load_reference, name_key
 
 # How far a population given with its year may stray from the reference before `recueil check`

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from ..suggest import fold
+from recueil.cards.suggest import fold
 from .refresh import REFERENCE, department_of
 
 # The EPCI kinds of the DGCL list, as the site names them.

@@ -13,7 +13,7 @@ import yaml
 from frictionless import Resource, Schema
 from playwright.sync_api import Page, expect
 
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
 from tests.conftest import ROOT
 
