@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .models import MULTI_TERRITORY
+from recueil.cards.models import MULTI_TERRITORY
 
 if TYPE_CHECKING:  # only for annotations: the map tool imports this module without the engine's deps
     from recueil.bank.bank import Case
