@@ -8,8 +8,8 @@ import pytest
 
 from recueil.bank.bank import load_bank
 from recueil.cards.models import RECOMMENDATION_SECTIONS
-from recueil.project import Project
 from recueil.cards.structure import sections_of
+from recueil.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(Project(ROOT))

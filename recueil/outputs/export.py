@@ -35,8 +35,8 @@ from recueil.addresses import (
     relative_url,
 )
 from recueil.bank.bank import Bank, Case
-from recueil.cards.structure import sections_of
 from recueil.cards.schema import json_schema, schema_text
+from recueil.cards.structure import sections_of
 from recueil.outputs.contribution import form_settings
 from recueil.outputs.feed import atom_feed
 from recueil.outputs.labels import FlatField, flat_fields
