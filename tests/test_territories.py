@@ -13,10 +13,10 @@ import pytest
 from recueil.bank.bank import load_bank
 from recueil.cards.loading import load_card
 from recueil.project import Project
+from recueil.site.territory_lookup import lookup_files, search_key, shard_of
 from recueil.territories.cards import check_territories, plausible_gap
 from recueil.territories.reference import REFERENCE, load_reference
 from recueil.territories.similar import Place, neighbours, rank
-from recueil.site.territory_lookup import lookup_files, search_key, shard_of
 from tests.helpers import ROOT, mini_project, run_check
 
 CARD = textwrap.dedent("""\

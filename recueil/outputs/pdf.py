@@ -391,7 +391,7 @@ class BookletMaker:
     def _by_territory(self) -> list[tuple[str, list[Case]]]:
         groups: dict[str, list[Case]] = {}
         for case in self.cases:
-            groups.setdefault(case.meta.territory.name, []).append(case)
+            groups.setdefault(case.meta.territory.name or "", []).append(case)
         return sorted(groups.items(), key=lambda item: (fold(item[0]), item[0]))
 
 

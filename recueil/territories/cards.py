@@ -15,6 +15,7 @@ from typing import Any
 
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.suggest import fold
+
 from .reference import Reference, Territory, load_reference, name_key
 
 # How far a population given with its year may stray from the reference before `recueil check`

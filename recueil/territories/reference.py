@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from recueil.cards.suggest import fold
+
 from .refresh import REFERENCE, department_of
 
 # The EPCI kinds of the DGCL list, as the site names them.

@@ -70,8 +70,9 @@ def _title_core(case: Case) -> str:
     return _words(case.meta.title).replace(_words(case.meta.territory.name), " ").strip()
 
 
-def _words(text: str) -> str:
-    return NOT_WORD.sub(" ", fold(text)).strip()
+def _words(text: str | None) -> str:
+    """Folded words; a name the reference fills in is never None once the bank is loaded."""
+    return NOT_WORD.sub(" ", fold(text or "")).strip()
 
 
 def stale_warnings(bank: Bank, max_age_days: int, today: dt.date) -> Iterator[Problem]:
