@@ -32,6 +32,7 @@ browser-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check recueil hooks tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: $(STAMP) browser-deps
 	$(VENV)/bin/pytest -q

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import yaml
 
-THEMES = ["mobilite", "energie", "dechets-economie-circulaire", "commerce", "culture-patrimoine-tourisme",
-          "logement", "biodiversite-nature", "ilots-chaleur-adaptation", "risques-naturels", "inclusion-numerique",
-          "participation-citoyenne", "sante", "education-formation", "donnees-personnelles", "gouvernance-donnees",
-          "services-publics-en-ligne", "attractivite-economique", "solidarites", "strategie-numerique"]
+# The theme ids of the real vocabulary, so that a synthetic card stays valid when themes change.
+THEMES = [theme["id"] for theme in yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "taxonomies.yml").read_text(encoding="utf-8"))["themes"]]
 RECOMMENDATIONS = ["observer-les-usages", "choisir-son-vade-mecum", "referentiel-evaluation", "usages-donnee-citoyens",
                    "inclusivite-data-services", "federer-donnee-interet-general", "regies-donnees-territoriales",
                    "co-concevoir-co-experimenter", "mesurer-impacts"]

@@ -24,18 +24,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from recueil.export import site_files
-from recueil.feed import FEED_PATH
-from recueil.home import MarkerError, expand_markers
-from recueil.linking import Bank, load_bank
-from recueil.pages import RECOMMENDATIONS_URI, GeneratedPage, PageMaker, recommendation_nav
-from recueil.pdf import GUIDE_PDF, PDF_STATUS, STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, site_settings, write_pdf
-from recueil.problems import CardErrors
+from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, RECOMMENDATIONS_URI, engine_assets
+from recueil.bank.bank import Bank, load_bank
+from recueil.cards.problems import CardErrors
+from recueil.cards.sanitize import clean_html
+from recueil.cards.taxonomy import TaxonomyError
+from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, write_pdf
+from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
-from recueil.rawhtml import put_back, set_aside
-from recueil.rebuild import compiled_templates
-from recueil.sanitize import clean_html
-from recueil.taxonomy import TaxonomyError
+from recueil.site.environment import compiled_templates
+from recueil.site.home import MarkerError, expand_markers
+from recueil.site.pages import GeneratedPage, recommendation_nav
+from recueil.site.rawhtml import put_back, set_aside
 
 log = logging.getLogger("mkdocs.hooks.recueil")
 _state: dict[str, Any] = {}
@@ -64,23 +64,20 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    card_pages: set[str] = set()
     _state["nav_uris"] = set(_uris_in(config.nav))
-    generated: set[str] = set()
-    for page in PageMaker(_bank(), _state["project"]).pages():
+    settings = SiteSettings(config.site_url or "", config.repo_url or "", branch_of(config.edit_uri or ""),
+                            config.site_name)
+    pages, published = site_contents(_bank(), _state["project"], settings)
+    for page in pages:
         files.append(_generated_file(page, config))
-        generated.add(page.src_uri)
-        if page.source:
-            card_pages.add(page.src_uri)
-    _state.update(card_pages=card_pages, generated=generated, aside={})
+    _state.update(card_pages={page.src_uri for page in pages if page.source},
+                  generated={page.src_uri for page in pages}, aside={})
     # Open data, feed, card schemas and the form's settings: files of the site, so pages can link them.
-    site_url, repo_url = config.site_url or "", config.repo_url or ""
-    project: Project = _state["project"]
-    for path, text in site_files(_bank(), site_url, repo_url, _branch(config), config.site_name,
-                                 project.templates).items():
+    for path, text in published.items():
         generated = File.generated(config, path, content=text)
         generated.edit_uri = None  # made from the cards: no file of docs/ to edit
         files.append(generated)
+    _add_engine_assets(files, config)
     if _state.get("building"):
         # A single build: what the engine made stays out of the collections that MkDocs' own work
         # triggers from here on (a `mkdocs serve` process runs many builds and keeps collecting all).
@@ -114,10 +111,14 @@ def _feed_link(output: str, page: Any, config: MkDocsConfig) -> str:
     return output.replace("</head>", link + "</head>", 1)
 
 
-def _branch(config: MkDocsConfig) -> str:
-    """The branch contributions go to, read from edit_uri ('edit/main/docs/' → 'main')."""
-    parts = (config.edit_uri or "").strip("/").split("/")
-    return parts[1] if len(parts) > 1 and parts[0] in ("edit", "blob", "tree") else "main"
+def _add_engine_assets(files: Files, config: MkDocsConfig) -> None:
+    """The engine's scripts and stylesheets, served under assets/; a file of docs/ at the same
+    path takes precedence (a site may replace one)."""
+    for path, source in engine_assets().items():
+        if files.get_file_from_path(path) is None:
+            asset = File.generated(config, path, abs_src_path=str(source))
+            asset.edit_uri = None
+            files.append(asset)
 
 
 def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -165,10 +166,11 @@ def _print_guide(config: MkDocsConfig) -> None:
     if setting is False:
         return
     project: Project = _state["project"]
-    if _state.get("serving"):  # the site is served now, the booklet follows (PDF_STATUS says when)
-        _background_pdf.request(project, Path(config.config_file_path), Path(config.site_dir), fresh=setting is True)
-        return
     info = info_for(site_settings(project, Path(config.config_file_path)), project)
+    if _state.get("serving"):  # the site is served now, the booklet follows (PDF_STATUS says when)
+        _background_pdf.request(project, info, Path(config.config_file_path), Path(config.site_dir),
+                                fresh=setting is True)
+        return
     try:
         outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them as a build error

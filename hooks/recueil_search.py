@@ -1,5 +1,5 @@
 """Site search: each built page goes to Pagefind as soon as it is made, on the machine's other core
-(recueil/indexer.py); the index is written into site/pagefind/ at the end of the build.
+(recueil/search/indexer.py); the index is written into site/pagefind/ at the end of the build.
 
 List this module last in `hooks`: its on_post_page must see the final HTML of each page (after the
 feed link of recueil_hooks.py and the pages given back by recueil_serve.py). Under `mkdocs serve`,
@@ -20,8 +20,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from recueil.indexer import IndexerError, StreamingIndexer
-from recueil.search import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
+from recueil.search.indexer import IndexerError, StreamingIndexer
+from recueil.search.pagefind import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
 
 log = logging.getLogger("mkdocs.hooks.recueil.search")
 _state: dict[str, Any] = {"serving": False}

@@ -1,6 +1,6 @@
 """`mkdocs serve` only: a rebuild reuses the pages whose source did not change.
 
-recueil/rebuild.py says when that is safe. A reused page skips reading, Markdown conversion, the
+recueil/upkeep/rebuild.py says when that is safe. A reused page skips reading, Markdown conversion, the
 sanitizer and the theme's layout: an empty template stands for the layout and on_post_page puts
 back the HTML of the previous rebuild. Its file is not written again either: the previous site is
 kept on disk (set aside before MkDocs empties the folder, put back before it writes), a reused
@@ -27,7 +27,7 @@ import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from recueil.rebuild import STORE, fingerprint
+from recueil.upkeep.rebuild import STORE, fingerprint
 
 REUSED_TEMPLATE = "recueil-reused-page.html"
 MARKER = "<!-- recueil:"

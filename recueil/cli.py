@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .contribution import github_files
-from .curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
-from .export import write_exports
-from .home import HOME_URI, MarkerError, expanded_home
-from .linking import Bank, load_bank
-from .links import check_urls, collect_links, markdown_report, report_lines
-from .loading import SLUG, slugify
-from .pages import PageMaker
-from .problems import CardErrors, Problem
-from .project import Project
-from .schema import SCHEMA_FILES, schema_text, skeleton
-from .search import SearchIndexError, index_site
-from .taxonomy import TaxonomyError, load_taxonomy
+from recueil.addresses import HOME_URI, SCHEMA_FILES, engine_assets
+from recueil.bank.bank import Bank, load_bank
+from recueil.cards.loading import SLUG, slugify
+from recueil.cards.problems import CardErrors, Problem
+from recueil.cards.schema import schema_text, skeleton
+from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
+from recueil.outputs.contribution import github_files
+from recueil.outputs.export import write_exports
+from recueil.outputs.pdf import Selection, SelectionError, info_for, select_cases, write_pdf
+from recueil.outputs.site_files import settings_of, site_contents, site_settings
+from recueil.project import Project
+from recueil.search.pagefind import SearchIndexError, index_site
+from recueil.site.home import MarkerError, expanded_home
+from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
+from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines
 
 KIND_WORDS = {"case": "case", "cas": "case", "recommendation": "recommendation", "recommandation": "recommendation"}
 
@@ -187,22 +190,26 @@ def run_render(project: Project, args: argparse.Namespace) -> int:
     if bank is None:
         return 1
     out = Path(args.out)
-    count = len(write_tree(out, {page.src_uri: page.content for page in PageMaker(bank, project).pages()}))
     try:
         home = expanded_home(bank, project)
     except MarkerError as error:
         print(f"erreur: {error}", file=sys.stderr)
         return 1
+    pages, published = site_contents(bank, project, settings_of(site_settings(project)))
+    count = len(write_tree(out, {page.src_uri: page.content for page in pages}))
     if home is not None:
         (out / HOME_URI).write_text(home, encoding="utf-8")
         count += 1
-    print(f"{count} pages écrites dans {out}")
+    write_tree(out, published)
+    for path, source in engine_assets().items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, out / path)
+    print(f"{count} pages, {len(published)} fichiers publiés et {len(engine_assets())} fichiers du moteur "
+          f"écrits dans {out}")
     return 0
 
 
 def run_pdf(project: Project, args: argparse.Namespace) -> int:
-    from .pdf import Selection, SelectionError, info_for, select_cases, site_settings, write_pdf
-
     bank = load_or_report(project)
     if bank is None:
         return 1

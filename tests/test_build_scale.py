@@ -17,14 +17,16 @@ from hypothesis import strategies as st
 from jinja2 import Environment, FileSystemBytecodeCache
 from mkdocs.exceptions import Abort
 
-import recueil.linking as linking
-import recueil.pages as pages
+import recueil.bank.bank as linking
+import recueil.site.environment as environment
 from benchmarks.synthetic import write_synthetic_cases
-from recueil.linking import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
-from recueil.pages import PageMaker, make_environment, page_url, relative_url, yaml_scalar
-from recueil.problems import CardErrors
+from recueil.addresses import page_url, relative_url
+from recueil.bank.bank import RELATED_EXACT_LIMIT, RELATED_WINDOW, Bank, Case, load_bank
+from recueil.cards.problems import CardErrors
 from recueil.project import Project
-from recueil.rebuild import STORE
+from recueil.site.environment import make_environment, yaml_scalar
+from recueil.site.pages import PageMaker
+from recueil.upkeep.rebuild import STORE
 from tests.conftest import copy_project
 from tests.helpers import mini_project
 
@@ -290,7 +292,7 @@ def assert_same_site(served: Path, clean: Path) -> None:
 
 
 def test_templates_compiled_by_one_build_are_read_back_by_the_next_until_they_change(tmp_path, monkeypatch):
-    monkeypatch.setattr(pages, "compiled_templates", lambda: FileSystemBytecodeCache(str(tmp_path / "cache")))
+    monkeypatch.setattr(environment, "compiled_templates", lambda: FileSystemBytecodeCache(str(tmp_path / "cache")))
     (tmp_path / "cache").mkdir()
     overrides = tmp_path / "templates"
     overrides.mkdir()

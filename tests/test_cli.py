@@ -9,8 +9,8 @@ import sys
 import jsonschema
 import yaml
 
-from recueil.frontmatter import parse_card_text
-from recueil.models import CaseCard, RecommendationCard
+from recueil.cards.frontmatter import parse_card_text
+from recueil.cards.models import CaseCard, RecommendationCard
 from tests.helpers import ROOT, mini_project, run_check
 
 

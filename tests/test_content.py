@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from recueil.linking import load_bank
-from recueil.models import RECOMMENDATION_SECTIONS
+from recueil.bank.bank import load_bank
+from recueil.cards.models import RECOMMENDATION_SECTIONS
+from recueil.cards.structure import sections_of
 from recueil.project import Project
-from recueil.structure import sections_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BANK = load_bank(Project(ROOT))

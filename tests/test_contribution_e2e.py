@@ -40,7 +40,7 @@ def fill(skeleton: str) -> str:
         "summary": "La commune recense les crues avec ses habitants et publie l'inventaire en données ouvertes.",
         "name": "Saint-Testin-des-Bois", "population": "1234", "population_year": "2021",
         "population_source": "Insee, population légale 2021", "region": "Occitanie", "lat": "43.9", "lon": "2.1",
-        "themes": "[risques-naturels, participation-citoyenne]", "recommendations": "[usages-donnee-citoyens]",
+        "themes": "[ilots-chaleur-adaptation, participation-citoyenne]", "recommendations": "[usages-donnee-citoyens]",
         "status": "en-cours", "year": str(TODAY.year), "actors": '["Commune de Saint-Testin-des-Bois"]',
         "data": '["relevés de hauteur d\'eau"]', "label": "Crues recensées", "value": '"12"',
         "title_source": '"Bulletin municipal, printemps 2024"', "url": "https://example.org/bulletin",
@@ -98,9 +98,9 @@ def test_card_is_in_the_bank_and_its_filter_pages(added: tuple[Path, Path]) -> N
     item = re.search(rf'<li [^>]*data-slug="{SLUG}"[^>]*>', bank)
     assert item, "the card is not in the bank"
     # The values the bank's filters read (theme, size) are on the card.
-    assert 'data-theme="risques-naturels participation-citoyenne"' in item.group(0)
+    assert 'data-theme="ilots-chaleur-adaptation participation-citoyenne"' in item.group(0)
     assert 'data-taille="village"' in item.group(0)
-    for listing in ("themes/risques-naturels", "themes/participation-citoyenne", "tailles/village"):
+    for listing in ("themes/ilots-chaleur-adaptation", "themes/participation-citoyenne", "tailles/village"):
         assert f"cas/{SLUG}/" in (site / listing / "index.html").read_text(encoding="utf-8"), listing
     assert f"cas/{SLUG}/" not in (site / "tailles/grande-ville/index.html").read_text(encoding="utf-8")
     assert "lyon-tuba" in (site / "tailles/metropole/index.html").read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def test_card_is_in_the_search_index(added: tuple[Path, Path]) -> None:
     _, site = added
     record = by_url(site)[f"/cas/{SLUG}/"]
     assert record["meta"]["title"] == TITLE and "Douze crues recensées." in record["content"]
-    assert record["filters"]["Thème"] == ["Risques naturels et climatiques", "Participation citoyenne"]
+    assert record["filters"]["Thème"] == ["Adaptation au changement climatique", "Participation citoyenne"]
     assert record["filters"]["Taille du territoire"] == ["Moins de 3 500 hab."]
     assert record["filters"]["Région ou pays"] == ["Occitanie"] and record["filters"]["Type"] == ["Fiche expérience"]
 
@@ -123,7 +123,8 @@ def test_card_is_in_the_open_data(added: tuple[Path, Path]) -> None:
     assert mine["title"] == TITLE and mine["stratum"] == "village" and mine["territory"]["population"] == 1234
     rows = list(csv.DictReader(io.StringIO((site / "donnees/cas.csv").read_text(encoding="utf-8"))))
     row = next(row for row in rows if row["slug"] == SLUG)
-    assert row["themes"] == "risques-naturels;participation-citoyenne" and row["key_figures"] == "Crues recensées — 12"
+    assert row["themes"] == "ilots-chaleur-adaptation;participation-citoyenne"
+    assert row["key_figures"] == "Crues recensées — 12"
     schema = json.loads((site / "donnees/cas.tableschema.json").read_text(encoding="utf-8"))
     report = Resource(path="cas.csv", basepath=str(site / "donnees"), schema=Schema.from_descriptor(schema)).validate()
     assert report.valid, report.flatten(["rowNumber", "fieldName", "note"])

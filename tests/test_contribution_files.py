@@ -11,11 +11,11 @@ from pathlib import Path
 
 import yaml
 
-from recueil.contribution import CARD_TEMPLATE_PATH, ISSUE_FORM_PATH, card_template, issue_form
-from recueil.labels import flat_fields
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
+from recueil.cards.schema import SCHEMA_FILES, json_schema
+from recueil.outputs.contribution import CARD_TEMPLATE_PATH, ISSUE_FORM_PATH, card_template, issue_form
+from recueil.outputs.labels import flat_fields
 from recueil.project import Project
-from recueil.schema import SCHEMA_FILES, json_schema
 from tests.conftest import ROOT
 from tests.helpers import mini_project, run_check
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import yaml
 
-from recueil.curation import curation_warnings
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
+from recueil.upkeep.curation import curation_warnings
 from tests.conftest import ROOT
 from tests.helpers import mini_project, run_check
 from tests.test_feed import card

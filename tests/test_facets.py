@@ -10,7 +10,8 @@ from functools import cache
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recueil.facets import (
+from recueil.bank.bank import Bank, Case, load_bank
+from recueil.bank.facets import (
     FRANCE_NO_REGION,
     NO_PROGRAMME,
     bank_order,
@@ -22,10 +23,9 @@ from recueil.facets import (
     slug_of,
     year_bounds,
 )
-from recueil.linking import Bank, Case, load_bank
-from recueil.pages import PageMaker
+from recueil.cards.suggest import fold
 from recueil.project import Project
-from recueil.suggest import fold
+from recueil.site.pages import PageMaker
 from tests.helpers import ROOT
 
 

@@ -8,8 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from recueil.feed import FEED_SIZE, atom_feed
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
+from recueil.outputs.feed import FEED_SIZE, atom_feed
 from recueil.project import Project
 from tests.conftest import ROOT
 from tests.helpers import mini_project
@@ -74,10 +74,13 @@ def test_real_feed_is_atom_with_the_newest_cases_first(real_site: Path) -> None:
 
 
 def test_pages_announce_the_feed(real_site: Path) -> None:
-    for page in ("index.html", "cas/index.html", "contribuer/proposer/index.html"):
+    # Relative: Material fetches the sitemap beside every <link rel="alternate">, so an absolute address
+    # would make each page call the published host wherever the site is served (tests/browser/test_privacy.py).
+    for page, href in (("index.html", "flux.xml"), ("cas/index.html", "../flux.xml"),
+                       ("contribuer/proposer/index.html", "../../flux.xml")):
         html = (real_site / page).read_text(encoding="utf-8")
         assert re.search(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" '
-                         r'href="https://datacites\.github\.io/recueil/flux\.xml"></head>', html), page
+                         rf'href="{re.escape(href)}"></head>', html), page
 
 
 def test_order_is_newest_verification_first_and_texts_are_escaped(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from recueil.home import MarkerError, expand_markers
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
+from recueil.site.home import MarkerError, expand_markers
 from tests.helpers import ROOT, mini_project
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from recueil.linking import load_bank
-from recueil.pages import PageMaker, page_url, relative_url
+from recueil.addresses import page_url, relative_url
+from recueil.bank.bank import load_bank
 from recueil.project import Project
+from recueil.site.pages import PageMaker
 from tests.helpers import ROOT, mini_project
 
 

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from recueil.linking import Case, load_bank
-from recueil.loading import LoadedCard
-from recueil.mapping import BASEMAP_FILE, layout_france_map, load_basemap, on_metropolitan_map
-from recueil.models import CaseCard
-from recueil.pages import MAP_URI, make_environment, relative_url
+from recueil.addresses import MAP_URI, relative_url
+from recueil.bank.bank import Case, load_bank
+from recueil.cards.loading import LoadedCard
+from recueil.cards.models import CaseCard
+from recueil.cards.taxonomy import load_taxonomy
 from recueil.project import Project
-from recueil.taxonomy import load_taxonomy
+from recueil.site.environment import make_environment
+from recueil.site.france_map import BASEMAP_FILE, layout_france_map, load_basemap, on_metropolitan_map
 from tests.helpers import ROOT
 from tests.search_index import by_url
 

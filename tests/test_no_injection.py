@@ -1,6 +1,6 @@
 """No injected script: card text reaches the site, search, feed and exports as text, never as live code.
 
-Fields are escaped by the templates; card bodies are sanitised (recueil.sanitize, via the
+Fields are escaped by the templates; card bodies are sanitised (recueil.cards.sanitize, via the
 on_page_content hook); `recueil check` refuses scripts, handlers and `javascript:` links in bodies.
 The hostile-but-valid cards below pass the check, and the built site is read with an HTML5 parser.
 """
@@ -21,11 +21,11 @@ import markdown
 import pytest
 import yaml
 
+from recueil.bank.bank import load_bank
+from recueil.cards.sanitize import clean_html, unsafe_markup
 from recueil.cli import main as recueil_main
-from recueil.linking import load_bank
-from recueil.pages import PageMaker
 from recueil.project import Project
-from recueil.sanitize import clean_html, unsafe_markup
+from recueil.site.pages import PageMaker
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import fragment_elements, head_of, live_markup, parse_document, text_of
 from tests.search_index import by_url
@@ -350,7 +350,7 @@ def test_security_note_is_published_and_names_every_workflow(real_site):
 
 def test_the_printed_guide_shows_the_payload_as_text(tmp_path):
     """The booklet WeasyPrint prints: the hostile cards are in it, as text; no link could run a script."""
-    from recueil import pdf
+    from recueil.outputs import pdf
 
     project = Project(write_hostile_cards(copy_project(tmp_path)))
     html = pdf.booklet_html(load_bank(project), project, pdf.BookletInfo())

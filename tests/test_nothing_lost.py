@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from benchmarks.synthetic import write_synthetic_cases
-from recueil import pdf
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
+from recueil.outputs import pdf
 from recueil.project import Project
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document

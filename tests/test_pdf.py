@@ -17,18 +17,18 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from recueil.addresses import GUIDE_PDF
+from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
-from recueil.linking import Bank, load_bank
-from recueil.pdf import (
-    GUIDE_PDF,
+from recueil.outputs.pdf import (
     Selection,
     SelectionError,
     info_for,
     pdf_setting,
     select_cases,
-    site_settings,
     write_pdf,
 )
+from recueil.outputs.site_files import site_settings
 from recueil.project import Project
 from tests.helpers import ROOT, mini_project
 
@@ -321,7 +321,7 @@ def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
 
 
 def test_links_point_into_the_booklet_or_to_the_site() -> None:
-    from recueil.pdf import LinkMap
+    from recueil.outputs.pdf import LinkMap
 
     links = LinkMap({"cas/a.md": "#cas-a", "guide/valeurs.md": "#guide-valeurs"}, "https://exemple.fr/recueil")
     assert links.resolve("../cas/a.md", "recommandations/r.md") == "#cas-a"
@@ -339,16 +339,20 @@ def test_links_point_into_the_booklet_or_to_the_site() -> None:
 
 
 def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
-    """A card's raw HTML is cleaned for print: no image (nothing fetched), no class that would fake a title."""
-    from recueil.pdf import BookletInfo, booklet_html
+    """A card's raw HTML is refused by the check, and cleaned for print if it ever got there: no image
+    (nothing fetched), no class that would fake a title."""
+    from recueil.cards.problems import CardErrors
+    from recueil.cards.sanitize import clean_html
+    from recueil.outputs.pdf import PRINT_POLICY
 
-    hostile = (MINI_CASE_EXTRA
-               .replace("## Contexte\n", '## Contexte\n\n<img src="http://127.0.0.1:9/x.png">'
-                        '<h1 class="part-title" data-running="Pirate">Pirate</h1>\n'))
+    markup = '<img src="http://127.0.0.1:9/x.png"><h1 class="part-title" data-running="Pirate">Pirate</h1>'
+    hostile = MINI_CASE_EXTRA.replace("## Contexte\n", f"## Contexte\n\n{markup}\n")
     project = Project(mini_project(tmp_path / "mini", {"hostile.md": hostile}))
-    html = booklet_html(load_bank(project), project, BookletInfo())
+    with pytest.raises(CardErrors):
+        load_bank(project)
+    html = clean_html(f"<p>{markup}</p>", PRINT_POLICY)
     assert "<img" not in html and "127.0.0.1:9" not in html
-    assert 'class="part-title" data-running="Pirate"' not in html
+    assert "part-title" not in html and "data-running" not in html and "<h1" not in html
     assert Selection().is_everything
 
 
@@ -398,7 +402,7 @@ def dlopen(self, name, *args):
     return real(self, name, *args)
 cffi.FFI.dlopen = dlopen
 if sys.argv[1] == "ours":
-    from recueil.pdf import import_weasyprint
+    from recueil.outputs.pdf import import_weasyprint
     import_weasyprint()
 else:
     import weasyprint

@@ -19,13 +19,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recueil.bodies import markdown_findings
-from recueil.loading import Kind, load_card
-from recueil.models import CASE_SECTIONS, CaseCard, RecommendationCard
-from recueil.problems import Problem
-from recueil.sanitize import clean_html
-from recueil.taxonomy import load_taxonomy
-from recueil.validation import validate
+from recueil.cards.bodies import markdown_findings
+from recueil.cards.loading import Kind, load_card
+from recueil.cards.models import CASE_SECTIONS, CaseCard, RecommendationCard
+from recueil.cards.problems import Problem
+from recueil.cards.sanitize import clean_html
+from recueil.cards.taxonomy import load_taxonomy
+from recueil.cards.validation import validate
 from tests.html_safety import live_markup
 
 ROOT = Path(__file__).resolve().parent.parent

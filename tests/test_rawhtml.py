@@ -1,15 +1,15 @@
 """The engine's HTML blocks set aside during the Markdown conversion: the same HTML as converting the
-whole page (recueil/rawhtml.py), for every page the engine makes from the real cards."""
+whole page (recueil/site/rawhtml.py), for every page the engine makes from the real cards."""
 
 from __future__ import annotations
 
 import markdown
 import pytest
 
-from recueil.linking import load_bank
-from recueil.pages import PageMaker
+from recueil.bank.bank import load_bank
 from recueil.project import Project
-from recueil.rawhtml import put_back, set_aside
+from recueil.site.pages import PageMaker
+from recueil.site.rawhtml import put_back, set_aside
 from tests.helpers import ROOT
 
 EXTENSIONS = ["toc", "attr_list", "tables", "admonition"]  # mkdocs.yml's markdown_extensions

@@ -1,4 +1,4 @@
-"""The site search (Pagefind, recueil/search.py): what the index of the built site holds, read from its
+"""The site search (Pagefind, recueil/search/pagefind.py): what the index of the built site holds, read from its
 fragments (tests/search_index.py), and the indexing step itself: its errors, the hook, the command."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from types import SimpleNamespace
 import pytest
 from mkdocs.exceptions import PluginError
 
-from recueil import search
-from recueil.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, write_index
-from recueil.linking import Bank, Case, Recommendation, load_bank
+from recueil.bank.bank import Bank, Case, Recommendation, load_bank
+from recueil.cards.sanitize import clean_html
 from recueil.project import Project
-from recueil.sanitize import clean_html
-from recueil.search import SearchIndexError, index_site
+from recueil.search import pagefind as search
+from recueil.search.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, write_index
+from recueil.search.pagefind import SearchIndexError, index_site
 from tests.conftest import ROOT
 from tests.html_safety import local, parse_document
 from tests.search_index import by_url

@@ -1,11 +1,11 @@
-"""The block structure of card texts (recueil/structure.py): sections found by the Markdown parser."""
+"""The block structure of card texts (recueil/cards/structure.py): sections found by the Markdown parser."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recueil.structure import MAX_LINE, headings, sections_of, structure_problems
+from recueil.cards.structure import MAX_LINE, headings, sections_of, structure_problems
 
 LINES = ["## Contexte", "## Action", "# Titre", "texte", "", "```", "~~~", "    ## indenté", "> ## cité",
          "- ## liste", "Setext", "---", "<div>", "</div>", "`## code`", "## Contexte ##"]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from recueil.taxonomy import TaxonomyError, load_taxonomy
+from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = load_taxonomy(ROOT / "taxonomies.yml")
@@ -19,7 +19,8 @@ def test_stratum_is_computed_from_population(population, stratum):
 
 def test_required_vocabularies_are_present():
     assert TAXONOMY.ids("axes") == ["A", "B", "C", "D"]
-    assert {"mobilite", "energie", "commerce", "risques-naturels", "donnees-personnelles"} <= set(TAXONOMY.ids("themes"))
+    assert {"mobilite", "energie", "commerce", "ilots-chaleur-adaptation", "donnees-personnelles",
+            "ouverture-donnees", "gouvernance-donnees"} <= set(TAXONOMY.ids("themes"))
     assert TAXONOMY.ids("strata") == ["village", "petite-ville", "ville-moyenne", "grande-ville", "metropole",
                                       "non-renseignee"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import material
 import pytest
 
-from recueil.bodies import markdown_findings
-from recueil.sanitize import card_attribute_problem, clean_html
-from tests.conftest import ROOT
+from recueil.addresses import ENGINE_ASSETS_DIR
+from recueil.cards.bodies import markdown_findings
+from recueil.cards.sanitize import card_attribute_problem, clean_html
 
 MATERIAL_JS = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
 SELECTOR_CALL = re.compile(
@@ -44,7 +44,7 @@ def _material_selectors() -> list[str]:
 
 
 def _script_selectors(site: Path) -> list[str]:
-    scripts = [*(ROOT / "docs" / "assets").glob("recueil*.js"), *(site / "pagefind").glob("pagefind*ui.js")]
+    scripts = [*ENGINE_ASSETS_DIR.glob("recueil*.js"), *(site / "pagefind").glob("pagefind*ui.js")]
     return [selector for path in scripts for selector in _selectors(path.read_text(encoding="utf-8"))]
 
 

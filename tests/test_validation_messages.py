@@ -81,10 +81,10 @@ def test_valid_card_passes(tmp_path):
      "(vérifiez le format, par exemple une date AAAA-MM-JJ)"),
     ("last_verified: 2026-01-01", "last_verified: hier",
      "cases/test.md:15: last_verified: date invalide (écrivez la date au format AAAA-MM-JJ, par exemple 2026-11-22)"),
-    ("  - title: Un document", "  - title: Un document\n    url: javascript:alert(1)",
+    ('  - {title: Un document, date: "2020"}', '  - {title: Un document, date: "2020",\n     url: "javascript:alert(1)"}',
      "cases/test.md:15: sources[0].url: adresse web invalide "
      "(elle doit commencer par https:// ou http:// et ne contenir aucun espace)"),
-    ("  - title: Un document", "  - title: Un document\n    url: www.example.org",
+    ('  - {title: Un document, date: "2020"}', '  - {title: Un document, date: "2020",\n     url: "www.example.org"}',
      "cases/test.md:15: sources[0].url: adresse web invalide "
      "(elle doit commencer par https:// ou http:// et ne contenir aucun espace)"),
     ("summary: Un résumé.\n", "",

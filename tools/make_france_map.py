@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recueil.mapping import BASEMAP_FILE, Frame, Lambert  # noqa: E402
+from recueil.site.france_map import BASEMAP_FILE, Frame, Lambert  # noqa: E402
 
 Point = tuple[float, float]
 Ring = list[Point]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
 from tests.helpers import ROOT
 

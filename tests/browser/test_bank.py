@@ -12,8 +12,8 @@ from functools import cache
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from recueil.facets import bank_order
-from recueil.linking import Bank, Case, load_bank
+from recueil.bank.bank import Bank, Case, load_bank
+from recueil.bank.facets import bank_order
 from recueil.project import Project
 from tests.helpers import ROOT
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page
 
 from benchmarks.synthetic import write_synthetic_cases
-from recueil.facets import HTML_CARDS, bank_order, matching
-from recueil.linking import Bank, load_bank
+from recueil.bank.bank import Bank, load_bank
+from recueil.bank.facets import HTML_CARDS, bank_order, matching
 from recueil.project import Project
 from tests.conftest import build_site, copy_project, serve_directory
 

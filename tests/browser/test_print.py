@@ -1,4 +1,4 @@
-"""Printing web pages from Chromium (docs/assets/recueil-print.css): A4, content only, link addresses
+"""Printing web pages from Chromium (recueil/site/assets/recueil-print.css): A4, content only, link addresses
 written out, and the filtered bank printing just the selection. Checked on the PDF Chromium prints."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import re
 from playwright.sync_api import Page
 from pypdf import PdfReader
 
-from recueil.linking import load_bank
+from recueil.bank.bank import load_bank
 from recueil.project import Project
 from tests.helpers import ROOT
 
@@ -58,9 +58,10 @@ def test_a_printed_page_is_a4_without_the_site_chrome(page: Page, site_url: str)
 def test_external_links_print_their_address_once(page: Page, site_url: str) -> None:
     page.goto(site_url + "cas/ales-patrimoine-arbore/")
     text = squash("".join(p.extract_text() for p in printed(page).pages))
-    assert squash("OpenDataFrance (https://www.opendatafrance.net/)") in text
+    service = "https://lemag.ales.fr/actualites/au-chevet-des-arbres-dales/"
+    assert squash(f"Le service Patrimoine arboré d'Alès ({service})") in text
     # A source already writes its address beside the link: printed once, not twice.
-    assert text.count("https://www.banquedesterritoires.fr/") == 2  # "En savoir plus" link, and the source
+    assert text.count(service) == 2  # the "En savoir plus" link, and the source
 
 
 def test_printing_the_search_page_prints_its_results_not_its_tools(page: Page, site_url: str) -> None:

@@ -64,6 +64,7 @@ def fill_valid_card(page: Page) -> None:
     page.fill("#f-actors", "Commune de Villeneuve-sur-Test\nAssociation des amis des arbres")
     page.fill("#f-sources-0-title", "Délibération du conseil municipal du 3 mars 2023")
     page.fill("#f-sources-0-url", "https://example.org/deliberation")
+    page.fill("#f-sources-0-date", "2023-03-03")
     page.fill("#f-section-0", "Un village de 2 480 habitants.\n\nSes arbres n'étaient pas recensés.")
     page.fill("#f-section-1", "- un inventaire\n- une carte")
     page.fill("#f-section-2", "Pas encore de résultat publié.")

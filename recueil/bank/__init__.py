@@ -1,0 +1,1 @@
+"""The bank: every card loaded, checked and tied together; its facets."""

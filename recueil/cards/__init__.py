@@ -1,0 +1,1 @@
+"""Reading and checking one card: its model, front matter, body, vocabularies and French problems."""

@@ -1,0 +1,166 @@
+"""The card schema, declared once.
+
+Validation, the JSON Schema for editors, the skeletons of `recueil new` and the page that
+documents the fields all derive from these models. Descriptions are in French: contributors
+read them in their editor and in the generated template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Url = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://[^\s<>\"']+$")]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+
+
+def _date_as_text(value: object) -> object:
+    """YAML reads 2019-01-09 as a date and 2019 as a number: both are the text the field holds."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value) if isinstance(value, int) else value
+
+
+# A publication date as precise as the document gives it: a year, a month or a day.
+PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
+    strip_whitespace=True, pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+
+
+MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
+
+
+class Card(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Territory(Card):
+    """Le territoire qui a mené l'action."""
+
+    name: Line | None = Field(None, description="Nom usuel du territoire, par exemple « Angers Loire Métropole ». "
+                                                "Repris du référentiel officiel si omis et qu'un code insee ou "
+                                                "siren est donné.",
+                              examples=["Niort"])
+    kind: str | None = Field(None, description="Nature du territoire (identifiant de la liste territory_kinds). "
+                                               "Déduite du code si omise : commune pour insee, intercommunalité pour siren.",
+                             examples=["commune"])
+    population: int | None = Field(None, ge=0, le=200_000_000,
+                                   description="Nombre d'habitants (entier), tel que le donne une source. À omettre "
+                                               "si un code insee ou siren est donné : la population légale la plus "
+                                               "récente du référentiel est reprise. Sans code ni chiffre, la fiche "
+                                               "affichera « taille non renseignée ».",
+                                   examples=[58707])
+    population_year: Year | None = Field(None, description="Année du chiffre de population.", examples=[2021])
+    population_source: Line | None = Field(None, description="D'où vient le chiffre de population.",
+                                           examples=["Insee, population légale 2021"])
+    region: Line | None = Field(None, description="Région (ou État, province pour l'étranger). Reprise du référentiel "
+                                                  "si omise et qu'un code est donné.",
+                                examples=["Nouvelle-Aquitaine"])
+    departement: Line | None = Field(None, description="Département. Repris du référentiel si omis et qu'un code est donné.",
+                                     examples=["Deux-Sèvres"])
+    country: Line = Field("France", description="Pays.", examples=["France"])
+    insee: Annotated[str, StringConstraints(pattern=r"^\d[0-9AB]\d{3}$")] | None = Field(
+        None, description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
+                          "Pour une intercommunalité, donnez siren.", examples=["79191"])
+    siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
+        None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets.",
+        examples=["200041317"])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+                              description="Latitude du centre (degrés décimaux).", examples=[46.3237])
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+                              description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
+
+
+class Source(Card):
+    """Un document d'où viennent les faits de la fiche."""
+
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] = Field(
+        description="Titre du document, auteur, date, et la section utilisée.",
+                        examples=["Communiqué Banque des Territoires et OpenDataFrance, 13 octobre 2022"])
+    url: Url | None = Field(None, description="Adresse web (http ou https) du document, si elle existe.",
+                            examples=["https://www.opendatafrance.fr/"])
+    date: PartialDate | None = Field(None, description="Date de publication du document, aussi précise qu'il la donne : "
+                                                       "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
+
+
+class KeyFigure(Card):
+    """Un chiffre clé du territoire ou du projet, tel que donné par la source."""
+
+    label: Line = Field(description="Ce que mesure le chiffre.", examples=["Communes"])
+    value: Line = Field(description="La valeur, avec son unité.", examples=["29"])
+
+
+class CaseCard(Card):
+    """Fiche expérience : ce qu'un territoire a fait avec des données."""
+
+    title: Line = Field(description="Titre qui dit ce qui a été fait, et où.",
+                        examples=["Niort : un portail ouvert des ressources naturelles"])
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] = Field(
+        description="Une ou deux phrases : ce que le territoire a fait avec des données, et pourquoi.")
+    territory: Territory = Field(description="Le territoire qui a mené l'action.")
+    themes: list[str] = Field(min_length=1, max_length=6,
+                              description="Thèmes (identifiants de la liste themes), le principal en premier.",
+                              examples=[["biodiversite-nature", "gouvernance-donnees"]])
+    recommendations: list[str] = Field(min_length=1, max_length=5,
+                                       description="Recommandations du guide que ce cas illustre (noms de fichiers "
+                                                   "de recommendations/, sans .md).",
+                                       examples=[["federer-donnee-interet-general"]])
+    programme: str | None = Field(None, description="Programme d'accompagnement (identifiant de la liste programmes).",
+                                  examples=["tee-2022"])
+    status: str = Field(description="Avancement (identifiant de la liste statuses).", examples=["en-cours"])
+    status_source: int = Field(1, ge=1, le=99,
+                               description="Numéro, dans la liste sources (à partir de 1), du document qui établit "
+                                           "l'avancement ; ce document doit avoir une date. 1 si omis.", examples=[1])
+    year: Year | None = Field(None, description="Année de début de l'action, si une source la donne.", examples=[2022])
+    end_year: Year | None = Field(None, description="Année de fin, si l'action est terminée.")
+    actors: list[Line] = Field(default_factory=list,
+                               description="Organismes qui ont porté l'action ou y ont pris part "
+                                           "(pas de personnes privées).")
+    data: list[Line] = Field(default_factory=list, description="Données utilisées ou produites, en mots simples.")
+    key_figures: list[KeyFigure] = Field(default_factory=list, description="Chiffres clés donnés par la source.")
+    sources: list[Source] = Field(min_length=1, description="Documents d'où viennent les faits (au moins un).")
+    last_verified: dt.date = Field(description="Date de la dernière vérification des faits (AAAA-MM-JJ).",
+                                   examples=["2026-11-22"])
+
+
+class Feasibility(Card):
+    """Le niveau de faisabilité d'une recommandation."""
+
+    level: Literal["facile", "moyen", "difficile"] = Field(
+        description="facile, moyen ou difficile : l'estimation de l'équipe du recueil (le guide décrit les difficultés "
+                    "sans leur donner de niveau).", examples=["moyen"])
+    note: Text = Field(description="Ce qui rend la mise en œuvre facile ou difficile.")
+
+
+class Inspiration(Card):
+    """Une source d'inspiration citée par le guide."""
+
+    name: Line = Field(description="Nom de l'initiative.", examples=["Versailles Grand Parc et Waze"])
+    description: Text | None = Field(None, description="Ce qu'elle montre, en une ligne.")
+    url: Url | None = Field(None, description="Adresse web (http ou https), si elle existe.")
+
+
+class RecommendationCard(Card):
+    """Recommandation du guide pour l'action."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = Field(
+        description="Identifiant : le nom du fichier sans .md.", examples=["observer-les-usages"])
+    number: int = Field(ge=1, le=99, description="Numéro dans le guide.", examples=[1])
+    axis: str = Field(description="Axe (identifiant de la liste axes : A, B, C ou D).", examples=["A"])
+    title: Line = Field(description="Titre de la recommandation.", examples=["Observer et connaître les usages"])
+    summary: Text = Field(description="Ce que la recommandation demande à une collectivité, en une ou deux phrases.")
+    objectives: list[Text] = Field(min_length=1, description="Les objectifs visés.")
+    owners: list[Text] = Field(min_length=1, description="Le porteur des actions.")
+    key_steps: list[Text] = Field(min_length=1, description="Les étapes clés de la mise en œuvre, dans l'ordre.")
+    contributors: list[Text] = Field(min_length=1, description="Les contributeurs et partenaires du porteur.")
+    resources: Text = Field(description="Les moyens nécessaires (Markdown permis).")
+    feasibility: Feasibility = Field(description="Le niveau de faisabilité.")
+    inspirations: list[Inspiration] = Field(default_factory=list, description="Les sources d'inspiration citées.")
+
+
+CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspectives", "En savoir plus")
+# Sections a card may leave out: the check, the skeleton, the issue form and the site's form read it here.
+# A case page lists its sources anyway, so « En savoir plus » only adds links when there are some.
+OPTIONAL_SECTIONS = frozenset({"En savoir plus"})
+RECOMMENDATION_SECTIONS = ("Constats et enjeux", "Approche et méthode")

@@ -1,0 +1,81 @@
+"""Everything the engine adds to a site: its pages, the published files and its own assets.
+
+The MkDocs hooks hand these to MkDocs (recueil_hooks.on_files); `recueil render` writes them to
+disk for an engine that runs no hooks. Both go through `site_contents`, so they never differ; the
+tests compare both with the list of `recueil.addresses`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from recueil.addresses import DATA_PAGE
+from recueil.bank.bank import Bank
+from recueil.outputs.export import data_page, published_files
+from recueil.project import Project
+from recueil.site.pages import GeneratedPage, PageMaker
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the published files need from mkdocs.yml."""
+
+    site_url: str = ""
+    repo_url: str = ""
+    branch: str = "main"
+    site_name: str = "Recueil"
+
+
+def site_settings(project: Project, config_file: Path | None = None) -> dict[str, str]:
+    """site_name, site_url, repo_url, edit_uri, copyright and `extra.pdf` (title, subtitle) from
+    mkdocs.yml, read as plain data (its !tags are ignored)."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    path = config_file or project.root / "mkdocs.yml"
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    settings = {key: str(data[key]) for key in ("site_name", "site_url", "repo_url", "edit_uri", "copyright")
+                if data.get(key)}
+    pdf = _mapping(_mapping(data.get("extra")).get("pdf"))
+    settings.update({f"pdf_{key}": str(pdf[key]) for key in ("title", "subtitle") if pdf.get(key)})
+    return settings
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def branch_of(edit_uri: str) -> str:
+    """The branch contributions go to, read from edit_uri ('edit/main/docs/' → 'main')."""
+    parts = edit_uri.strip("/").split("/")
+    return parts[1] if len(parts) > 1 and parts[0] in ("edit", "blob", "tree") else "main"
+
+
+def settings_of(settings: dict[str, str]) -> SiteSettings:
+    return SiteSettings(settings.get("site_url", ""), settings.get("repo_url", ""),
+                        branch_of(settings.get("edit_uri", "")), settings.get("site_name", SiteSettings.site_name))
+
+
+def engine_pages(bank: Bank, project: Project) -> Iterator[GeneratedPage]:
+    """Every page the engine makes: one per card and per term, the listings, the data page."""
+    yield from PageMaker(bank, project).pages()
+    yield GeneratedPage(DATA_PAGE, data_page(bank, project.templates))
+
+
+def site_contents(bank: Bank, project: Project, settings: SiteSettings) -> tuple[list[GeneratedPage], dict[str, str]]:
+    """The pages the engine makes, and the other files it publishes (path in the site → text)."""
+    files = published_files(bank, settings.site_url, settings.repo_url, settings.branch, settings.site_name)
+    return list(engine_pages(bank, project)), files
+

@@ -1,0 +1,1 @@
+"""The site search: what Pagefind files each page under, and the indexer that feeds it."""

@@ -1,0 +1,48 @@
+"""What the search index files a page under: the bank's facets as Pagefind filters.
+
+A case page carries its facet values with the bank's French labels (`case_filters`), a
+recommendation page its axis and itself; the search page reads the bank's address parameters
+(`url_parameters`). The theme writes them into the page (overrides/partials/recueil-search-filters.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.bank.facets import case_values, value_labels
+
+# The kind of every page (fiche expérience, recommandation…): its values are set by the theme
+# (overrides/partials/recueil-search-filters.html), the other filters are the bank's facets.
+TYPE_FILTER = "Type"
+
+
+FilterLabels = Mapping[str, tuple[str, Mapping[str, str]]]
+"""For each facet of the bank (its URL parameter): the filter's name, and the label of each value id."""
+
+
+def filter_labels(bank: Bank) -> FilterLabels:
+    """The bank's facets as search filters: same names, same French labels as its checkboxes."""
+    return value_labels(bank)
+
+
+def case_filters(case: Case, bank: Bank, labels: FilterLabels) -> dict[str, list[str]]:
+    """The filters of a case page: {filter name: labels of the case's values}, in facet order."""
+    return {labels[param][0]: [labels[param][1].get(value, value) for value in ids]
+            for param, ids in case_values(case, bank).items() if param in labels and ids}
+
+
+def recommendation_filters(recommendation: Recommendation, labels: FilterLabels) -> dict[str, list[str]]:
+    """A recommendation page goes under the axis and recommendation filters of the cases illustrating it."""
+    axis, slug = recommendation.meta.axis.lower(), recommendation.slug
+    return {labels["axe"][0]: [labels["axe"][1].get(axis, axis)],
+            labels["recommandation"][0]: [labels["recommandation"][1].get(slug, slug)]}
+
+
+def url_parameters(bank: Bank) -> dict[str, dict[str, object]]:
+    """The search page's address parameters: the bank's own (`?theme=mobilite&taille=village`), each
+    with its filter name and the label of each value id; `type` takes the labels themselves."""
+    parameters: dict[str, dict[str, object]] = {
+        param: {"filter": name, "values": dict(values)} for param, (name, values) in filter_labels(bank).items()}
+    parameters["type"] = {"filter": TYPE_FILTER, "values": {}}
+    return parameters

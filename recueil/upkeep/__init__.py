@@ -1,0 +1,1 @@
+"""Keeping the bank healthy and the serve loop fast: link check, curation, rebuild state."""
