@@ -12,10 +12,12 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from recueil.cards.taxonomy import load_taxonomy
 from tests.conftest import ROOT, copy_project
 
 FORM = "contribuer/proposer/"
 TITLE = 'Villeneuve-sur-Test : un "atlas" des arbres partagé, et ouvert'
+THEMES = load_taxonomy(ROOT / "taxonomies.yml")  # labels as the form shows them
 
 
 @pytest.fixture
@@ -57,7 +59,8 @@ def fill_valid_card(page: Page) -> None:
     page.check("#f-themes--gouvernance-donnees")  # the main theme first, though it comes later in the list
     page.check("#f-themes--biodiversite-nature")
     expect(page.locator("#f-themes .recueil-choices__order")).to_have_text(
-        "Dans l'ordre : Ouverture et gouvernance des données, Biodiversité et nature en ville.")
+        f"Dans l'ordre : {THEMES.term('themes', 'gouvernance-donnees').label}, "
+        f"{THEMES.term('themes', 'biodiversite-nature').label}.")
     page.check("#f-recommendations--federer-donnee-interet-general")
     page.select_option("#f-status", "en-cours")
     page.fill("#f-year", "2023")
