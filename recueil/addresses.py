@@ -37,6 +37,27 @@ PDF_STATUS = "guide.pdf.json"
 DATA_FILES = (*(f"{DATA_DIR}/{name}" for name in (CASES_JSON, CASES_CSV, CASES_TABLE_SCHEMA, RECOMMENDATIONS_JSON)),
               FEED_PATH, *SCHEMA_FILES.values(), FORM_SETTINGS_PATH, BANK_DATA)
 
+# « Mon territoire » reads its lookup files here (recueil/site/territory_lookup.py): an index, the EPCI,
+# then the communes cut in shards by the first letter of their name and by the start of their code.
+TERRITORY_DIR = "territoires"
+TERRITORY_INDEX = f"{TERRITORY_DIR}/index.json"
+TERRITORY_EPCI = f"{TERRITORY_DIR}/epci.txt"
+
+
+def communes_by_name(letter: str) -> str:
+    return f"{TERRITORY_DIR}/communes-{letter}.txt"
+
+
+def communes_by_code(prefix: str) -> str:
+    return f"{TERRITORY_DIR}/codes-{prefix}.txt"
+
+
+def territory_files(letters: Iterable[str], prefixes: Iterable[str]) -> set[str]:
+    """The lookup files for communes whose names start with `letters` and codes with `prefixes`."""
+    return ({TERRITORY_INDEX, TERRITORY_EPCI} | {communes_by_name(letter) for letter in letters}
+            | {communes_by_code(prefix) for prefix in prefixes})
+
+
 # The JavaScript and CSS the engine's pages need, published under assets/ like a file of docs/assets/.
 ENGINE_ASSETS_DIR = Path(__file__).resolve().parent / "site" / "assets"
 ASSETS_DIR = "assets"

@@ -64,8 +64,10 @@ class Territory(Card):
         None, description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
                           "Pour une intercommunalité, donnez siren.", examples=["79191"])
     siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
-        None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets.",
-        examples=["200041317"])
+        # No example: the skeleton (`recueil new`) fills each field that has one, and a card names a
+        # commune (insee) or an intercommunalité (siren), never both.
+        None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets, "
+                          "par exemple « 200041317 ». Pour une commune, donnez insee.")
     lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
                               description="Latitude du centre (degrés décimaux).", examples=[46.3237])
     lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,

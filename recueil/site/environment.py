@@ -98,7 +98,8 @@ def make_environment(overrides: Path | None = None) -> Environment:
                        axis_uri=addresses.axis_uri, theme_uri=addresses.theme_uri, stratum_uri=addresses.stratum_uri,
                        BANK_URI=addresses.BANK_URI, RECOMMENDATIONS_URI=addresses.RECOMMENDATIONS_URI,
                        THEMES_URI=addresses.THEMES_URI, STRATA_URI=addresses.STRATA_URI,
-                       SEARCH_URI=addresses.SEARCH_URI, MAP_URI=addresses.MAP_URI)
+                       SEARCH_URI=addresses.SEARCH_URI, MAP_URI=addresses.MAP_URI,
+                       TERRITORY_INDEX=addresses.TERRITORY_INDEX)
     env.globals.update(layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY)
     return env
 

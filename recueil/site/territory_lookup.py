@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+from recueil.addresses import TERRITORY_EPCI, TERRITORY_INDEX, communes_by_code, communes_by_name
 from recueil.cards.suggest import fold
 from recueil.territories.reference import EPCI_GROUPS, EPCI_KINDS, Reference, load_reference
 from recueil.territories.refresh import department_of
@@ -22,7 +23,6 @@ from recueil.territories.similar import neighbours
 if TYPE_CHECKING:
     from recueil.bank.bank import Bank, Case
 
-LOOKUP_DIR = "territoires"
 ARTICLES = re.compile(r"^(les|le|la|l)\s+")
 
 
@@ -77,8 +77,8 @@ def lookup_files(bank: Bank, reference: Reference | None = None) -> dict[str, st
         "kinds": {"commune": "commune", **EPCI_KINDS},
         "cases": cases,
     }
-    files = {f"{LOOKUP_DIR}/index.json": json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-             f"{LOOKUP_DIR}/epci.txt": "\n".join(
+    files = {TERRITORY_INDEX: json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+             TERRITORY_EPCI: "\n".join(
                  f"{e.code}|{e.name}|{e.kind}|{e.population or ''}|{e.region.code if e.region else ''}"
                  for e in reference.all_epcis()) + "\n"}
     by_letter: dict[str, list[str]] = defaultdict(list)
@@ -88,9 +88,9 @@ def lookup_files(bank: Bank, reference: Reference | None = None) -> dict[str, st
         by_letter[shard_of(commune.name)].append(line)
         by_department[department_of(commune.code)[:2]].append(line)
     for letter, lines in sorted(by_letter.items()):
-        files[f"{LOOKUP_DIR}/communes-{letter}.txt"] = "\n".join(lines) + "\n"
+        files[communes_by_name(letter)] = "\n".join(lines) + "\n"
     for prefix, lines in sorted(by_department.items()):
-        files[f"{LOOKUP_DIR}/codes-{prefix}.txt"] = "\n".join(lines) + "\n"
+        files[communes_by_code(prefix)] = "\n".join(lines) + "\n"
     return files
 
 
