@@ -47,6 +47,20 @@ def _constrain(prop: dict[str, Any], ids: list[str]) -> None:
         prop["enum"] = ids
 
 
+def field_titles(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
+    """The title of every field of a model, nested ones included, by dotted path ("territory.population",
+    "sources.url" for every item of the list): the labels of the forms."""
+    titles: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        if info.title is None:
+            raise ValueError(f"{model.__name__}.{name}: give the field a title (Field(title=...)) in the models")
+        titles[prefix + name] = info.title
+        nested = _nested_model(info)
+        if nested is not None:
+            titles.update(field_titles(nested, f"{prefix}{name}."))
+    return titles
+
+
 def schema_text(kind: str, taxonomy: Taxonomy, recommendation_ids: list[str] | None = None) -> str:
     return json.dumps(json_schema(kind, taxonomy, recommendation_ids), ensure_ascii=False, indent=2) + "\n"
 
