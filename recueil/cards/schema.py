@@ -24,6 +24,11 @@ VOCABULARY_FIELDS = {
 }
 
 
+# Fields the skeleton shows commented out with their example: a card names a commune (insee) or an
+# intercommunalité (siren), never both, so the skeleton gives the first and shows the second.
+SKELETON_ALTERNATIVES = {("Territory", "siren")}
+
+
 def json_schema(kind: str, taxonomy: Taxonomy, recommendation_ids: list[str] | None = None) -> dict[str, Any]:
     schema = MODELS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -87,6 +92,8 @@ def _fields_yaml(model: type[BaseModel], taxonomy: Taxonomy, indent: str, slug: 
         elif nested is not None:
             lines.append(f"{indent}{name}:")
             lines += _fields_yaml(nested, taxonomy, indent + "  ", slug)
+        elif (model.__name__, name) in SKELETON_ALTERNATIVES:
+            lines.append(f"{indent}# {name}: {_example(name, info, slug)}")
         elif info.is_required() or info.examples or _is_list(info):
             lines.append(f"{indent}{name}: {_example(name, info, slug)}")
         else:
