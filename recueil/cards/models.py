@@ -183,6 +183,16 @@ class RecommendationCard(Card):
     inspirations: list[Inspiration] = Field(default_factory=list, title="Sources d'inspiration",
                                             description="Les sources d'inspiration citées.")
 
+    @property
+    def label(self) -> str:
+        """« 3. Observer et connaître les usages »: a recommendation in a list, a filter, a menu."""
+        return f"{self.number}. {self.title}"
+
+    @property
+    def full_label(self) -> str:
+        """« Recommandation 3 : Observer et connaître les usages »: a recommendation named in a sentence or a title."""
+        return f"Recommandation {self.number} : {self.title}"
+
 
 CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspectives", "En savoir plus")
 # Sections a card may leave out: the check, the skeleton, the issue form and the site's form read it here.

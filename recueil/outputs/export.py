@@ -92,9 +92,7 @@ def _case_schema(bank: Bank) -> dict[str, Any]:
 
 
 def _derived_columns(bank: Bank, base_url: str) -> list[Column]:
-    strata = [stratum.id for stratum in bank.taxonomy.strata]
-    if bank.taxonomy.unknown_stratum.id not in strata:
-        strata.append(bank.taxonomy.unknown_stratum.id)
+    strata = [stratum.id for stratum in bank.taxonomy.strata_with_unknown]
     axes = [axis.id for axis in bank.taxonomy.axes]
     return [
         Column("stratum", "Taille de territoire",

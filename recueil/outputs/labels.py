@@ -25,7 +25,7 @@ def choice_labels(bank: Bank) -> dict[str, dict[str, str]]:
     taxonomy = bank.taxonomy
     labels = {path: {term_id: taxonomy.term(vocabulary, term_id).label for term_id in taxonomy.ids(vocabulary)}
               for path, vocabulary in VOCABULARY_PATHS.items()}
-    labels["recommendations"] = {rec.slug: f"{rec.meta.number}. {rec.meta.title}" for rec in bank.recommendations}
+    labels["recommendations"] = {rec.slug: rec.meta.label for rec in bank.recommendations}
     return labels
 
 

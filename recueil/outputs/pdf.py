@@ -105,7 +105,7 @@ class Selection:
     def check(self, bank: Bank) -> None:
         """Raise SelectionError, in French, for any id the vocabularies do not know."""
         taxonomy = bank.taxonomy
-        strata_ids = [stratum.id for stratum in taxonomy.strata] + [taxonomy.unknown_stratum.id]
+        strata_ids = [stratum.id for stratum in taxonomy.strata_with_unknown]
         wanted = [("themes", "--theme", theme, taxonomy.ids("themes")) for theme in self.themes]
         wanted += [("strata", "--taille", stratum, strata_ids) for stratum in self.strata]
         if self.axis is not None:
@@ -123,7 +123,7 @@ class Selection:
         if self.themes:
             lines.append("Thème : " + ", ".join(taxonomy.term("themes", t).label for t in self.themes))
         if self.strata:
-            labels = {s.id: s.label for s in (*taxonomy.strata, taxonomy.unknown_stratum)}
+            labels = {s.id: s.label for s in taxonomy.strata_with_unknown}
             lines.append("Taille : " + ", ".join(labels[s] for s in self.strata))
         if self.axis:
             lines.append(f"Axe {self.axis} : {taxonomy.term('axes', self.axis).label}")
@@ -395,11 +395,8 @@ class BookletMaker:
         return CaseBlock(case, sections, self.bank.recommendations_of(case))
 
     def _by_stratum(self) -> list[tuple[Stratum, list[Case]]]:
-        taxonomy = self.bank.taxonomy
-        strata = list(taxonomy.strata)
-        if taxonomy.unknown_stratum not in strata:
-            strata.append(taxonomy.unknown_stratum)
-        groups = [(stratum, [c for c in self.cases if c.stratum.id == stratum.id]) for stratum in strata]
+        groups = [(stratum, [c for c in self.cases if c.stratum.id == stratum.id])
+                  for stratum in self.bank.taxonomy.strata_with_unknown]
         return [(stratum, cases) for stratum, cases in groups if cases]
 
     def _by_territory(self) -> list[tuple[str, list[Case]]]:

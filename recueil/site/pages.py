@@ -51,7 +51,7 @@ def recommendation_nav(bank: Bank) -> list[Any]:
     section: list[Any] = [{"Vue d'ensemble": RECOMMENDATIONS_URI}]
     for axis in bank.taxonomy.axes:
         entries: list[Any] = [{f"Axe {axis.id} en bref": axis_uri(axis.id)}]
-        entries += [{f"{rec.meta.number}. {rec.meta.title}": recommendation_uri(rec.slug)}
+        entries += [{rec.meta.label: recommendation_uri(rec.slug)}
                     for rec in bank.recommendations_in(axis)]
         section.append({f"Axe {axis.id} : {axis.label}": entries})
     return section
