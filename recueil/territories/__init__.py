@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .cards import derived_fields, territory_of
 from .reference import Territory as ReferenceTerritory
+from .reference import load_reference
 
 if TYPE_CHECKING:
     from recueil.cards.loading import LoadedCard
@@ -19,9 +21,6 @@ if TYPE_CHECKING:
 
 def with_reference(card: LoadedCard) -> tuple[LoadedCard, ReferenceTerritory | None]:
     """A case card completed from the reference when it names its territory by code (else unchanged)."""
-    from .cards import derived_fields, territory_of
-    from .reference import load_reference
-
     place = card.meta.territory  # type: ignore[attr-defined]
     if not (place.insee or place.siren):
         return card, None
