@@ -12,9 +12,9 @@ from recueil.bank.bank import Bank, load_bank
 from recueil.bank.facets import value_labels
 from recueil.cards.models import RecommendationCard
 from recueil.cards.taxonomy import Taxonomy, load_taxonomy
+from recueil.outputs.booklet import BookletInfo, booklet_html
 from recueil.outputs.export import table_schema
 from recueil.outputs.labels import choice_labels
-from recueil.outputs.pdf import BookletInfo, booklet_html
 from recueil.project import Project
 from recueil.site.pages import PageMaker, recommendation_nav
 from recueil.upkeep.curation import bank_stats

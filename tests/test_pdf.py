@@ -20,14 +20,8 @@ from pypdf.generic import Destination
 from recueil.addresses import GUIDE_PDF
 from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
-from recueil.outputs.pdf import (
-    Selection,
-    SelectionError,
-    info_for,
-    pdf_setting,
-    select_cases,
-    write_pdf,
-)
+from recueil.outputs.booklet import Selection, SelectionError, select_cases
+from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
 from recueil.outputs.site_files import site_settings
 from recueil.project import Project
 from tests.helpers import ROOT, mini_project
@@ -321,7 +315,7 @@ def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
 
 
 def test_links_point_into_the_booklet_or_to_the_site() -> None:
-    from recueil.outputs.pdf import LinkMap
+    from recueil.outputs.print_text import LinkMap
 
     links = LinkMap({"cas/a.md": "#cas-a", "guide/valeurs.md": "#guide-valeurs"}, "https://exemple.fr/recueil")
     assert links.resolve("../cas/a.md", "recommandations/r.md") == "#cas-a"
@@ -343,7 +337,7 @@ def test_card_markup_cannot_reach_the_print(tmp_path: Path) -> None:
     (nothing fetched), no class that would fake a title."""
     from recueil.cards.problems import CardErrors
     from recueil.cards.sanitize import clean_html
-    from recueil.outputs.pdf import PRINT_POLICY
+    from recueil.outputs.print_text import PRINT_POLICY
 
     markup = '<img src="http://127.0.0.1:9/x.png"><h1 class="part-title" data-running="Pirate">Pirate</h1>'
     hostile = MINI_CASE_EXTRA.replace("## Contexte\n", f"## Contexte\n\n{markup}\n")
