@@ -227,11 +227,9 @@ def test_a_build_pauses_the_collector_for_the_engine_and_leaves_it_as_it_was(tmp
 
 @pytest.fixture
 def serve_store():
-    STORE.pages.clear()
+    STORE.forget()
     yield STORE
-    STORE.enabled, STORE.fingerprint = False, ""
-    STORE.pages.clear()
-    STORE.outputs.clear()
+    STORE.forget()
 
 
 def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_path, monkeypatch, serve_store):
@@ -247,7 +245,7 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
     _build(project, served, "serve")
     hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_serve.py"))
-    reused = set(hooks._state["reused"])
+    reused = set(hooks._state.reused)
     assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
     assert "note.md" in reused, "a hand-written page without a recueil block is reused too"
     assert "chiffres.md" not in reused, "a page with a recueil block shows the bank: made again"

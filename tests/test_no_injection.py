@@ -305,7 +305,7 @@ def _hooks_module():
 
 def test_hook_cleans_card_pages_and_leaves_other_pages_alone():
     hooks = _hooks_module()
-    hooks._state["card_pages"] = {"cas/x.md"}
+    hooks._state.card_pages = {"cas/x.md"}
     dirty = "<p>a</p><script>alert(1)</script>"
 
     def page(uri: str) -> SimpleNamespace:

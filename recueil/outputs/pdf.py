@@ -28,6 +28,7 @@ from typing import Any
 from recueil import __version__
 from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS
 from recueil.bank.bank import Bank
+from recueil.memory import MEMORY, MISSING
 from recueil.outputs import booklet as booklet_module
 from recueil.outputs import print_text
 from recueil.outputs.booklet import FONTS_DIR, GUIDE_BACK, GUIDE_FRONT, BookletInfo, Selection, booklet_html
@@ -172,9 +173,6 @@ def _write_atomically(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-_rendered: dict[str, RenderedPdf] = {}  # last PDF per key; survives MkDocs' re-imports of the hooks
-
-
 @dataclass(frozen=True)
 class PdfOutcome:
     path: Path
@@ -192,16 +190,16 @@ def write_pdf(bank: Bank, project: Project, target: Path, info: BookletInfo, sel
     key = booklet_key(project, info, selection)
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
-    rendered = _rendered.get(key) if reuse else None
-    if rendered is None and reuse and (cached := cached_booklet(project, key)) is not None:
+    # The last booklet printed by this process, by key (MkDocs may load the hooks again, not the engine).
+    rendered = MEMORY.get("printed booklet", None, key) if reuse else MISSING
+    if rendered is MISSING and reuse and (cached := cached_booklet(project, key)) is not None:
         shutil.copyfile(cached.path, target)
         return PdfOutcome(target, cached.pages, time.perf_counter() - started, True, cached.tagged)
-    reused = rendered is not None
-    if rendered is None:
+    reused = rendered is not MISSING
+    if rendered is MISSING:
         rendered = render_pdf(booklet_html(bank, project, info, selection))
         _store(project, key, rendered)
-        _rendered.clear()
-        _rendered[key] = rendered
+        MEMORY.put("printed booklet", None, key, rendered)
     target.write_bytes(rendered.data)
     return PdfOutcome(target, rendered.pages, time.perf_counter() - started, reused, rendered.tagged)
 
