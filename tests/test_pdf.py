@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyphen
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
@@ -101,7 +102,7 @@ def test_bookmarks_hold_every_axis_and_recommendation_in_order(guide: Printed, b
     assert axes == [f"Axe {axis.id} : {axis.label}" for axis in bank.taxonomy.axes]
     recommendations = [entry.title for entry in outline if re.match(r"\d+\. ", entry.title) and entry.level == 2]
     assert recommendations == [f"{rec.meta.number}. {rec.meta.title}" for rec in bank.recommendations]
-    assert len(recommendations) == 9
+    assert len(recommendations) == len(list((ROOT / "recommendations").glob("*.md")))
 
 
 def test_each_recommendation_starts_its_page_under_its_axis(guide: Printed, bank: Bank) -> None:
@@ -199,8 +200,18 @@ def test_external_links_are_printed_as_addresses(guide: Printed, bank: Bank) -> 
 
 
 def test_text_is_hyphenated_in_french(guide: Printed) -> None:
+    """Words are cut where French cuts them (pyphen's French patterns, those WeasyPrint reads): printed with
+    English hyphenation, about a quarter of the cuts fall elsewhere ('collectiv-ités', 'innov-ation')."""
     text = "\n".join(guide.texts)
-    assert len(re.findall(r"[a-zàâçéèêëîïôûù]-\n[a-zàâçéèêëîïôûù]", text)) > 20
+    words = {word.lower() for word in re.findall(r"[^\W\d_]+", text.replace("-\n", "\0"))}
+    # A word cut at a line end, not in an address, and found whole elsewhere (not a compound like
+    # « Nouvelle-Aquitaine » whose own hyphen fell at the line end).
+    cuts = [(head, tail) for head, tail in re.findall(r"(?<![\w/.:-])([^\W\d_]+)-\n([^\W\d_]+)(?![\w/.])", text)
+            if (head + tail).lower() in words]
+    french = pyphen.Pyphen(lang="fr")
+    elsewhere = [(head, tail) for head, tail in cuts if len(head) not in french.positions((head + tail).lower())]
+    assert len(cuts) > 100
+    assert len(elsewhere) <= len(cuts) // 100, elsewhere[:20]
 
 
 def test_fonts_are_the_shipped_ones_and_embedded(guide: Printed) -> None:
