@@ -229,7 +229,9 @@ def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Proble
                if fold(title) not in first_line and title not in OPTIONAL_SECTIONS]
     if missing:
         problems.append(Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),
-                                "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind])))
+                                "les sections attendues, dans l'ordre : "
+                                + ", ".join(title + (" (facultative)" if title in OPTIONAL_SECTIONS else "")
+                                            for title in SECTIONS[kind])))
     return problems
 
 
