@@ -34,6 +34,9 @@ BANK_DATA = "cas/banque.json"  # every card, compact, for the bank page's script
 GUIDE_PDF = "guide.pdf"
 # Under `mkdocs serve`, beside the booklet: whether it is being made ({"etat": "en-cours"}) or there.
 PDF_STATUS = "guide.pdf.json"
+# « Mon territoire »: its index, EPCI list and shards of communes, named after the official reference
+# (communes-a.txt…, codes-30.txt…), so listed by recueil.site.territory_lookup.lookup_files, all in this folder.
+LOOKUP_DIR = "territoires"
 DATA_FILES = (*(f"{DATA_DIR}/{name}" for name in (CASES_JSON, CASES_CSV, CASES_TABLE_SCHEMA, RECOMMENDATIONS_JSON)),
               FEED_PATH, *SCHEMA_FILES.values(), FORM_SETTINGS_PATH, BANK_DATA)
 
@@ -96,7 +99,8 @@ def engine_assets() -> dict[str, Path]:
 
 def site_holds(cases: Iterable[str], recommendations: Iterable[str], vocabularies: Vocabularies) -> set[str]:
     """Every file of the site the engine adds to MkDocs' files: its pages, the published data, its
-    assets. (Not the PDF, written after MkDocs has checked the links: MkDocs would not know it.)"""
+    assets. (Not the PDF, written after MkDocs has checked the links: MkDocs would not know it; nor the
+    files of LOOKUP_DIR, named after the territory reference, which no card links to.)"""
     return generated_pages(cases, recommendations, vocabularies) | set(DATA_FILES) | set(engine_assets())
 
 

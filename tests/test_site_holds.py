@@ -6,9 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from recueil.addresses import DATA_FILES, HOME_URI, engine_assets, generated_pages, page_url
+from recueil.addresses import DATA_FILES, HOME_URI, LOOKUP_DIR, engine_assets, generated_pages, page_url
 from recueil.bank.bank import load_bank
 from recueil.project import Project
+from recueil.site.territory_lookup import lookup_files
 from tests.helpers import ROOT, mini_project, run_check
 
 
@@ -44,8 +45,11 @@ def test_render_writes_every_page_file_and_asset_of_the_site(tmp_path):
     bank = load_bank(Project(project))
     pages = generated_pages([case.slug for case in bank.cases], [rec.slug for rec in bank.recommendations],
                             bank.taxonomy)
+    lookup = set(lookup_files(bank))
+    assert {f"{LOOKUP_DIR}/index.json", f"{LOOKUP_DIR}/epci.txt"} <= lookup
+    assert all(path.startswith(f"{LOOKUP_DIR}/") for path in lookup)
     assert {"donnees/index.md", "recherche/index.md", "flux.xml", "assets/recueil-bank.js"} <= written
-    assert written == pages | set(DATA_FILES) | set(engine_assets()) | {HOME_URI}
+    assert written == pages | set(DATA_FILES) | lookup | set(engine_assets()) | {HOME_URI}
 
 
 def test_the_build_writes_what_render_writes(real_site, tmp_path):

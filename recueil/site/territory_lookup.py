@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from recueil.addresses import LOOKUP_DIR
 from recueil.cards.suggest import fold
 from recueil.memory import MEMORY
 from recueil.territories.reference import EPCI_GROUPS, EPCI_KINDS, Reference, load_reference
@@ -23,7 +24,6 @@ from recueil.territories.similar import neighbours
 if TYPE_CHECKING:
     from recueil.bank.bank import Bank, Case
 
-LOOKUP_DIR = "territoires"
 ARTICLES = re.compile(r"^(les|le|la|l)\s+")
 
 
