@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from recueil.bank.bank import Bank, Case, load_bank
-from recueil.bank.facets import bank_order
+from recueil.bank.facets import PAGE_SIZE, bank_order
 from recueil.project import Project
 from tests.helpers import ROOT
 
@@ -135,7 +135,7 @@ def test_reset_shows_every_case_and_clears_the_url(page: Page, site_url: str):
     assert shown_slugs(page) == []
     assert page.locator(".recueil-results__empty").is_visible()
     page.get_by_role("button", name="Réinitialiser les filtres").click()
-    total, first_page = len(bank().cases), 60  # the list holds a first page of cards (facets.PAGE_SIZE)
+    total, first_page = len(bank().cases), PAGE_SIZE  # the list holds a first page of cards
     assert len(shown_slugs(page)) == min(total, first_page)
     expect(page).to_have_url(site_url + "cas/")
     assert page.locator("#recueil-resultat").inner_text() == (
@@ -150,7 +150,7 @@ def test_sorting_by_population_and_year(page: Page, site_url: str):
     known = [c for c in ordered if c.meta.territory.population is not None]
     unknown = [c for c in ordered if c.meta.territory.population is None]
     by_population = sorted(known, key=lambda c: (-(c.meta.territory.population or 0), rank[c.slug])) + unknown
-    first_page = 60  # the list holds a first page of cards (facets.PAGE_SIZE)
+    first_page = PAGE_SIZE  # the list holds a first page of cards
     assert shown_slugs(page) == [c.slug for c in by_population][:first_page]
     page.select_option("#recueil-tri", "annee-asc")
     dated = [c for c in ordered if c.meta.year is not None]  # a card without a start year comes last

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.bank.bank import Bank, load_bank
-from recueil.bank.facets import HTML_CARDS, bank_order, matching
+from recueil.bank.facets import HTML_CARDS, PAGE_SIZE, bank_order, matching
 from recueil.project import Project
 from tests.conftest import build_site, copy_project, serve_directory
 
@@ -50,19 +50,23 @@ def test_the_page_holds_the_first_cards_and_never_more_than_200(page: Page, larg
     page.add_init_script(f"({WATCH})()")
     page.goto(url + "cas/")
     page.wait_for_selector(".recueil-bank--live")
-    assert shown(page) == ordered[:60]
-    assert page.locator("#recueil-resultat").inner_text() == f"{CASES} expériences ; 60 affichées"
+    assert shown(page) == ordered[:PAGE_SIZE]
+    assert page.locator("#recueil-resultat").inner_text() == f"{CASES} expériences ; {PAGE_SIZE} affichées"
     more = page.locator(".recueil-more")
-    for _ in range(6):  # 420 cards asked for: the first ones make room
+    clicks = (CASES - PAGE_SIZE) // PAGE_SIZE - 1  # more cards asked for than the list holds, fewer than the bank
+    for _ in range(clicks):
         more.click()
-    assert shown(page) == ordered[220:420]
-    assert page.locator("#recueil-resultat").inner_text() == f"{CASES} expériences ; 221 à 420 affichées"
+    asked = PAGE_SIZE * (1 + clicks)
+    assert asked > HTML_CARDS, "the list must have had to make room"
+    assert shown(page) == ordered[asked - HTML_CARDS:asked]  # the first ones made room
+    assert page.locator("#recueil-resultat").inner_text() == (
+        f"{CASES} expériences ; {asked - HTML_CARDS + 1} à {asked} affichées")
     page.locator(".recueil-less").click()
-    assert shown(page) == ordered[160:360]
+    assert shown(page) == ordered[asked - HTML_CARDS - PAGE_SIZE:asked - PAGE_SIZE]
     # A filter: the counts and the cards are those of the whole bank, not of the HTML's cards.
     page.get_by_role("checkbox", name=re.compile(r"^Mobilité \(")).check()
     mobility = [case.slug for case in matching(bank, {"theme": ["mobilite"]})]
-    assert len(mobility) > 60 and shown(page) == mobility[:60]
+    assert len(mobility) > PAGE_SIZE and shown(page) == mobility[:PAGE_SIZE]
     expected = {size.id: len(matching(bank, {"theme": ["mobilite"], "taille": [size.id]}))
                 for size in bank.taxonomy.strata}
     counts = dict(page.eval_on_selector_all("fieldset[data-facet=taille] li", "items => items.map(li => "
@@ -72,7 +76,7 @@ def test_the_page_holds_the_first_cards_and_never_more_than_200(page: Page, larg
         key: value for key, value in expected.items() if key in counts}
     assert page.evaluate("document.querySelector('[data-recueil-bank]').recueilSelection()") == mobility
     page.select_option("#recueil-tri", "annee-desc")
-    assert len(shown(page)) == 60
+    assert len(shown(page)) == PAGE_SIZE
     assert page.evaluate("window.__mostCards") <= HTML_CARDS
 
 
