@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -35,21 +36,37 @@ from recueil.project import Project
 from recueil.site.environment import compiled_templates
 from recueil.site.home import MarkerError, expand_markers
 from recueil.site.pages import GeneratedPage, recommendation_nav
-from recueil.site.rawhtml import put_back, set_aside
+from recueil.site.rawhtml import SetAside, put_back, set_aside
 
 log = logging.getLogger("mkdocs.hooks.recueil")
-_state: dict[str, Any] = {}
+
+
+@dataclass
+class _State:
+    """What the events of one build pass on to the later ones."""
+
+    building: bool = False  # a one-off `mkdocs build` (not `mkdocs serve`)
+    serving: bool = False
+    project: Project | None = None  # on_config
+    bank: Bank | None = None  # on_config: every card, loaded and checked
+    nav_uris: set[str] = field(default_factory=set)  # on_files: the pages the nav lists
+    card_pages: set[str] = field(default_factory=set)  # on_files: pages made from a card (sanitised)
+    generated: set[str] = field(default_factory=set)  # on_files: every page the engine makes
+    aside: dict[str, SetAside] = field(default_factory=dict)  # on_page_markdown → on_page_content: HTML blocks
+
+
+_state = _State()
 _background_pdf = BackgroundPdf()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _state["building"] = command == "build"
-    _state["serving"] = command == "serve"
+    _state.building = command == "build"
+    _state.serving = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     project = Project(Path(config.config_file_path).parent)
-    if _state.get("building"):
+    if _state.building:
         gc.disable()  # the cards and pages made now live for the whole build: collecting would only scan them
     try:
         bank = load_bank(project)
@@ -58,27 +75,27 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(failure)) from None
     for warning in bank.warnings:
         log.warning(str(warning))
-    _state.update(project=project, bank=bank)
+    _state.project, _state.bank = project, bank
     config.nav = _expand_nav(config.nav, bank)
     return config
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    _state["nav_uris"] = set(_uris_in(config.nav))
+    _state.nav_uris = set(_uris_in(config.nav))
     settings = SiteSettings(config.site_url or "", config.repo_url or "", branch_of(config.edit_uri or ""),
                             config.site_name)
-    pages, published = site_contents(_bank(), _state["project"], settings)
+    pages, published = site_contents(_bank(), _project(), settings)
     for page in pages:
         files.append(_generated_file(page, config))
-    _state.update(card_pages={page.src_uri for page in pages if page.source},
-                  generated={page.src_uri for page in pages}, aside={})
+    _state.card_pages = {page.src_uri for page in pages if page.source}
+    _state.generated, _state.aside = {page.src_uri for page in pages}, {}
     # Open data, feed, card schemas and the form's settings: files of the site, so pages can link them.
     for path, text in published.items():
         generated = File.generated(config, path, content=text)
         generated.edit_uri = None  # made from the cards: no file of docs/ to edit
         files.append(generated)
     _add_engine_assets(files, config)
-    if _state.get("building"):
+    if _state.building:
         # A single build: what the engine made stays out of the collections that MkDocs' own work
         # triggers from here on (a `mkdocs serve` process runs many builds and keeps collecting all).
         gc.freeze()
@@ -95,7 +112,7 @@ def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
     """Announce the Atom feed in every page's head, for feed readers' autodiscovery; under `mkdocs
     serve`, let the links to the PDF say when it is still being made."""
     output = _feed_link(output, page, config)
-    if _state.get("serving") and pdf_setting() is not False:
+    if _state.serving and pdf_setting() is not False:
         status = STATUS_SCRIPT.format(status=escape(get_relative_url(PDF_STATUS, page.url)))
         output = output.replace("</body>", status + "</body>", 1)
     return output
@@ -124,11 +141,11 @@ def _add_engine_assets(files: Files, config: MkDocsConfig) -> None:
 def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
     """The engine's HTML blocks go back in place; pages made from a card carry a stranger's Markdown:
     only allow-listed HTML goes on."""
-    if (aside := _state.get("aside", {}).pop(page.file.src_uri, None)) is not None:
+    if (aside := _state.aside.pop(page.file.src_uri, None)) is not None:
         html = put_back(html, aside)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= aside.ids()  # what MkDocs would have found in the raw HTML
-    if page.file.src_uri in _state.get("card_pages", ()):
+    if page.file.src_uri in _state.card_pages:
         return clean_html(html)
     return html
 
@@ -137,12 +154,12 @@ def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: File
     """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...). The
     engine's pages give their HTML blocks to rawhtml.set_aside: Python-Markdown converts the rest."""
     try:
-        markdown = expand_markers(markdown, _bank(), _state["project"], page.file.src_uri, f"docs/{page.file.src_uri}")
+        markdown = expand_markers(markdown, _bank(), _project(), page.file.src_uri, f"docs/{page.file.src_uri}")
     except MarkerError as error:
         raise PluginError(str(error)) from None
-    if page.file.src_uri in _state.get("generated", ()):
+    if page.file.src_uri in _state.generated:
         aside = set_aside(markdown)
-        _state["aside"][page.file.src_uri] = aside
+        _state.aside[page.file.src_uri] = aside
         return aside.markdown
     return markdown
 
@@ -165,9 +182,9 @@ def _print_guide(config: MkDocsConfig) -> None:
     setting = pdf_setting()
     if setting is False:
         return
-    project: Project = _state["project"]
+    project = _project()
     info = info_for(site_settings(project, Path(config.config_file_path)), project)
-    if _state.get("serving"):  # the site is served now, the booklet follows (PDF_STATUS says when)
+    if _state.serving:  # the site is served now, the booklet follows (PDF_STATUS says when)
         _background_pdf.request(project, info, Path(config.config_file_path), Path(config.site_dir),
                                 fresh=setting is True)
         return
@@ -180,7 +197,7 @@ def _print_guide(config: MkDocsConfig) -> None:
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
-    project: Project = _state["project"]
+    project = _project()
     for path in (project.cases, project.recommendations, project.taxonomy, project.templates):
         if path.exists():
             server.watch(str(path))
@@ -190,7 +207,7 @@ def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:
 def _generated_file(page: GeneratedPage, config: MkDocsConfig) -> File:
     # Cases stay out of the nav (MkDocs repeats the nav in every page); say so, or MkDocs lists
     # every case at each build and each `mkdocs serve` rebuild.
-    in_nav = page.src_uri in _state.get("nav_uris", ())
+    in_nav = page.src_uri in _state.nav_uris
     file = File.generated(config, page.src_uri, content=page.content,
                           inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV)
     file.edit_uri = f"../{page.source}" if page.source else None
@@ -216,4 +233,12 @@ def _expand_nav(nav: Any, bank: Bank) -> Any:
 
 
 def _bank() -> Bank:
-    return _state["bank"]
+    if _state.bank is None:
+        raise PluginError("recueil : la banque n'est pas chargée (on_config n'a pas tourné)")
+    return _state.bank
+
+
+def _project() -> Project:
+    if _state.project is None:
+        raise PluginError("recueil : le projet n'est pas chargé (on_config n'a pas tourné)")
+    return _state.project

@@ -13,6 +13,7 @@ import logging
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,41 +25,55 @@ from recueil.search.indexer import IndexerError, StreamingIndexer
 from recueil.search.pagefind import INDEX_DIR, SearchIndexError, explain, indexer_config, pagefind_executable
 
 log = logging.getLogger("mkdocs.hooks.recueil.search")
-_state: dict[str, Any] = {"serving": False}
+
+
+@dataclass
+class _State:
+    """What the events of one build pass on to the later ones."""
+
+    serving: bool = False
+    indexer: StreamingIndexer | None = None  # a one-off build: Pagefind, fed each page as it is made
+    pages: list[tuple[str, str]] = field(default_factory=list)  # under serve: (url, HTML), sent once it is served
+    finishing: tuple[StreamingIndexer, threading.Thread] | None = None  # under serve: the index being made aside
+
+
+_state = _State()
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _state["serving"] = command == "serve"
+    _state.serving = command == "serve"
 
 
 @event_priority(100)  # before recueil_serve.py moves the previous site aside
 def on_pre_build(config: MkDocsConfig) -> None:
     _stop_previous()
     # Under serve, the pages are sent once the rebuild is served; in a build, as they are made.
-    _state.update(pages=[], indexer=None if _state["serving"] else _start())
+    _state.pages, _state.indexer = [], None if _state.serving else _start()
 
 
 @event_priority(-100)
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
-    if _state["indexer"] is not None:
-        _state["indexer"].add("/" + page.url, output)
+    if _state.indexer is not None:
+        _state.indexer.add("/" + page.url, output)
     else:
-        _state["pages"].append(("/" + page.url, output))
+        _state.pages.append(("/" + page.url, output))
     return output
 
 
 def on_post_build(config: MkDocsConfig) -> None:
     output = Path(config.site_dir) / INDEX_DIR
-    if _state["serving"]:
+    if _state.serving:
         # The rebuilt page is served at once; the index follows, made on the side.
-        indexer, pages = _start(), _state.pop("pages")
+        indexer, pages, _state.pages = _start(), _state.pages, []
         finisher = threading.Thread(target=_index_quietly, args=(indexer, pages, output), daemon=True)
-        _state["finishing"] = (indexer, finisher)
+        _state.finishing = (indexer, finisher)
         finisher.start()
         return
-    indexer = _state.pop("indexer")
+    streaming, _state.indexer = _state.indexer, None
+    if streaming is None:
+        raise PluginError("recherche : aucun index en cours (on_pre_build n'a pas tourné)")
     try:
-        outcome = indexer.finish(output)
+        outcome = streaming.finish(output)
     except IndexerError as error:
         raise PluginError(explain(error)) from None
     log.info(f"recherche : {outcome.pages} pages indexées ({outcome.wait_seconds:.1f} s après les pages, "
@@ -76,7 +91,8 @@ def _start() -> StreamingIndexer:
 
 def on_build_error(error: Exception) -> None:
     _stop_previous()
-    if (indexer := _state.pop("indexer", None)) is not None:
+    indexer, _state.indexer = _state.indexer, None
+    if indexer is not None:
         indexer.cancel()
 
 
@@ -107,7 +123,8 @@ def _swap(staging: Path, output: Path) -> None:
 
 def _stop_previous() -> None:
     """A serve rebuild starts while the index of the last one is still being written: drop that one."""
-    if (finishing := _state.pop("finishing", None)) is not None:
+    finishing, _state.finishing = _state.finishing, None
+    if finishing is not None:
         indexer, finisher = finishing
         indexer.cancel()
         finisher.join()

@@ -117,7 +117,8 @@ def engine_assets() -> dict[str, Path]:
 
 def site_holds(cases: Iterable[str], recommendations: Iterable[str], vocabularies: Vocabularies) -> set[str]:
     """Every file of the site the engine adds to MkDocs' files: its pages, the published data, its
-    assets. (Not the PDF, written after MkDocs has checked the links: MkDocs would not know it.)"""
+    assets. (Not the PDF, written after MkDocs has checked the links: MkDocs would not know it; nor the
+    files of TERRITORY_DIR, named after the territory reference, which no card links to.)"""
     return generated_pages(cases, recommendations, vocabularies) | set(DATA_FILES) | set(engine_assets())
 
 

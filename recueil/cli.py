@@ -14,9 +14,10 @@ from recueil.cards.loading import SLUG, slugify
 from recueil.cards.problems import CardErrors, Problem
 from recueil.cards.schema import schema_text, skeleton
 from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
+from recueil.outputs.booklet import Selection, SelectionError, select_cases
 from recueil.outputs.contribution import github_files
 from recueil.outputs.export import write_exports
-from recueil.outputs.pdf import Selection, SelectionError, info_for, select_cases, write_pdf
+from recueil.outputs.pdf import info_for, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import SearchIndexError, index_site

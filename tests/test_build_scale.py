@@ -5,10 +5,10 @@ gives the very site a clean build gives. Times are measured by benchmarks/bench_
 from __future__ import annotations
 
 import os
-import posixpath
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -87,13 +87,28 @@ def test_related_cases_read_a_bounded_number_of_cases_in_a_large_bank(large_proj
 @given(st.lists(st.sampled_from(["cas", "themes", "guide", "a", "index"]), max_size=3),
        st.lists(st.sampled_from(["cas", "themes", "guide", "b", "index"]), max_size=3),
        st.booleans())
-def test_relative_links_are_those_of_posixpath(target_dirs, start_dirs, to_page):
+def test_a_relative_link_leads_the_browser_to_its_target(target_dirs, start_dirs, to_page):
+    """What a browser does with the link (urljoin from the page's address) lands on the target's address."""
     target = "/".join([*target_dirs, "page.md" if to_page else "style.css"])
     start = "/".join([*start_dirs, "x.md"])
-    there = page_url(target) if to_page else target
-    expected = posixpath.relpath(there or ".", page_url(start) or ".")
-    expected = expected + "/" if to_page and expected != "." else ("./" if expected == "." else expected)
-    assert relative_url(target, start) == expected
+    site = "https://exemple.fr/recueil/"
+    link = relative_url(target, start)
+    assert not link.startswith("/") and "//" not in link
+    assert urljoin(site + page_url(start), link) == site + (page_url(target) if to_page else target)
+
+
+@pytest.mark.parametrize(("target", "start", "link"), [
+    ("cas/a.md", "cas/b.md", "../a/"),
+    ("cas/index.md", "cas/b.md", "../"),
+    ("cas/b.md", "cas/b.md", "./"),
+    ("index.md", "cas/b.md", "../../"),
+    ("themes/mobilite.md", "index.md", "themes/mobilite/"),
+    ("assets/recueil.css", "cas/b.md", "../../assets/recueil.css"),
+    ("donnees/cas.csv", "donnees/index.md", "cas.csv"),
+    ("cas/index.md", "cas/index.md", "./"),
+])
+def test_relative_links_of_the_site(target, start, link):
+    assert relative_url(target, start) == link
 
 
 @settings(max_examples=300, deadline=None)
@@ -227,11 +242,9 @@ def test_a_build_pauses_the_collector_for_the_engine_and_leaves_it_as_it_was(tmp
 
 @pytest.fixture
 def serve_store():
-    STORE.pages.clear()
+    STORE.forget()
     yield STORE
-    STORE.enabled, STORE.fingerprint = False, ""
-    STORE.pages.clear()
-    STORE.outputs.clear()
+    STORE.forget()
 
 
 def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_path, monkeypatch, serve_store):
@@ -247,7 +260,7 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
     _build(project, served, "serve")
     hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_serve.py"))
-    reused = set(hooks._state["reused"])
+    reused = set(hooks._state.reused)
     assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
     assert "note.md" in reused, "a hand-written page without a recueil block is reused too"
     assert "chiffres.md" not in reused, "a page with a recueil block shows the bank: made again"

@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 import yaml
 from frictionless import Resource, Schema
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from recueil.bank.bank import load_bank
-from recueil.cards.models import CaseCard
+from recueil.cards.models import CaseCard, RecommendationCard
+from recueil.cards.schema import field_titles
 from recueil.outputs import export
+from recueil.outputs.contribution import form_settings, issue_form
 from recueil.outputs.export import case_records, csv_text
-from recueil.outputs.labels import CASE_FIELD_TITLES
 from recueil.project import Project
 from tests.conftest import ROOT
 from tests.helpers import mini_project
@@ -117,21 +118,44 @@ def test_table_schema_documents_every_column_in_french(real_site: Path) -> None:
         assert schema[key], key
 
 
-def _field_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
-    paths = []
+def _fields(model: type[BaseModel], prefix: str = "") -> list[tuple[str, str | None]]:
+    fields = []
     for name, info in model.model_fields.items():
-        paths.append(prefix + name)
+        fields.append((prefix + name, info.title))
         for candidate in (info.annotation, *getattr(info.annotation, "__args__", ())):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                paths += _field_paths(candidate, f"{prefix}{name}.")
-    return paths
+                fields += _fields(candidate, f"{prefix}{name}.")
+    return fields
 
 
-def test_every_field_of_the_models_has_a_french_label() -> None:
-    missing = [path for path in _field_paths(CaseCard) if path not in CASE_FIELD_TITLES]
-    assert not missing, f"add these fields to CASE_FIELD_TITLES in recueil/outputs/labels.py: {missing}"
-    unknown = set(CASE_FIELD_TITLES) - set(_field_paths(CaseCard))
-    assert not unknown, f"labels of fields that no longer exist: {unknown}"
+@pytest.mark.parametrize("model", [CaseCard, RecommendationCard])
+def test_every_field_of_the_models_has_a_french_title(model: type[BaseModel]) -> None:
+    untitled = [path for path, title in _fields(model) if not title]
+    assert not untitled, f"give these fields a title (Field(title=...)) in recueil/cards/models.py: {untitled}"
+
+
+def test_the_table_schema_and_the_forms_show_the_titles_of_the_models(tmp_path: Path) -> None:
+    """The models are the one place a field is named: every output shows the model's title, and nothing else."""
+    bank = load_bank(Project(mini_project(tmp_path)))
+    titles = dict(_fields(CaseCard))
+    by_column = {path.replace(".", "_"): title for path, title in titles.items()}
+    columns = {field["name"]: field["title"] for field in export.table_schema(bank, "")["fields"]}
+    card_columns = {name: title for name, title in columns.items() if name not in ("slug", "stratum", "axes", "url")}
+    assert card_columns == {name: by_column[name] for name in card_columns}
+    assert card_columns["territory_population_year"] == "Année de la population"
+    assert form_settings(bank, "", "main")["labels"] == titles
+    issue = yaml.safe_load(issue_form(bank))
+    controls = {item["id"]: item["attributes"]["label"] for item in issue["body"] if item.get("id") in by_column}
+    assert controls == {name: by_column[name] for name in card_columns}
+
+
+def test_a_field_without_a_title_is_refused_by_name() -> None:
+    class Untitled(BaseModel):
+        named: str = Field(title="Nommé")
+        bare: str
+
+    with pytest.raises(ValueError, match=r"Untitled\.bare: give the field a title"):
+        field_titles(Untitled)
 
 
 def test_recommendations_json_lists_each_recommendation_and_its_cases(real_site: Path) -> None:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import replace
 from functools import cache
 
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,7 @@ from recueil.bank.facets import (
 from recueil.cards.suggest import fold
 from recueil.project import Project
 from recueil.site.pages import PageMaker
-from tests.helpers import ROOT
+from tests.helpers import ROOT, mini_project
 
 
 @cache
@@ -60,11 +61,27 @@ def test_values_link_to_their_static_pages():
     assert all(v.page and v.page.startswith("recommandations/") for v in facet("recommandation").values)
 
 
-def test_axes_of_a_case_are_those_of_its_recommendations():
+def test_axes_of_a_case_are_those_of_its_recommendations(tmp_path):
+    """tests/fixtures/mini: observer is in axis A, mesurer in axis D."""
+    bank = load_bank(Project(mini_project(tmp_path)))
+    axes = {case.slug: case_values(case, bank)["axe"] for case in bank.cases}
+    assert axes["niort-portail"] == ["a"]  # observer
+    assert axes["lyon-mobilite"] == ["d"]  # mesurer
+    assert axes["village-fontaines"] == ["a", "d"]  # observer and mesurer: each axis once, in order
+
+
+def test_axes_of_the_real_cases_are_read_from_the_files():
+    """The axis each recommendation file declares, for the recommendations each case file names (read
+    with yaml, not by the engine)."""
     bank = real_bank()
-    for case in bank.cases:
-        expected = {bank.recommendation_by_slug[ref].meta.axis.lower() for ref in case.meta.recommendations}
-        assert set(case_values(case, bank)["axe"]) == expected
+    axis_of = {path.stem: _front_matter(path)["axis"].lower() for path in ROOT.glob("recommendations/*.md")}
+    for path in sorted(ROOT.glob("cases/*.md")):
+        named = {axis_of[ref] for ref in _front_matter(path)["recommendations"]}
+        assert set(case_values(bank.case_by_slug[path.stem], bank)["axe"]) == named, path.name
+
+
+def _front_matter(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("\n---", 1)[0].removeprefix("---"))
 
 
 def test_regions_come_first_then_countries_abroad():

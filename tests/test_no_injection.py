@@ -305,7 +305,7 @@ def _hooks_module():
 
 def test_hook_cleans_card_pages_and_leaves_other_pages_alone():
     hooks = _hooks_module()
-    hooks._state["card_pages"] = {"cas/x.md"}
+    hooks._state.card_pages = {"cas/x.md"}
     dirty = "<p>a</p><script>alert(1)</script>"
 
     def page(uri: str) -> SimpleNamespace:
@@ -350,10 +350,10 @@ def test_security_note_is_published_and_names_every_workflow(real_site):
 
 def test_the_printed_guide_shows_the_payload_as_text(tmp_path):
     """The booklet WeasyPrint prints: the hostile cards are in it, as text; no link could run a script."""
-    from recueil.outputs import pdf
+    from recueil.outputs import booklet
 
     project = Project(write_hostile_cards(copy_project(tmp_path)))
-    html = pdf.booklet_html(load_bank(project), project, pdf.BookletInfo())
+    html = booklet.booklet_html(load_bank(project), project, booklet.BookletInfo())
     assert live_markup(html) == []
     text = text_of(parse_document(html))
     assert [snippet for snippet in (CASE_TITLE, "</title><script>alert('region')</script>", "alert('entity')")

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.bank.bank import load_bank
-from recueil.outputs import pdf
+from recueil.outputs import booklet, pdf
 from recueil.project import Project
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document
@@ -104,7 +104,7 @@ def test_a_thousand_more_cases_are_all_there(big_project):
 def test_the_printed_guide_of_a_thousand_more_cases_has_them_all(big_project):
     project, _ = big_project
     target = Project(project)
-    html = pdf.booklet_html(load_bank(target), target, pdf.BookletInfo())
+    html = booklet.booklet_html(load_bank(target), target, booklet.BookletInfo())
     assert booklet_slugs(html) == card_slugs(project)
 
 
@@ -112,7 +112,7 @@ def test_the_printed_guide_has_every_real_case(tmp_path):
     """The real PDF, read back: one named destination `cas-<slug>` per case card, and its title in the text."""
     project = Project(copy_project(tmp_path))
     bank = load_bank(project)
-    outcome = pdf.write_pdf(bank, project, tmp_path / "guide.pdf", pdf.BookletInfo())
+    outcome = pdf.write_pdf(bank, project, tmp_path / "guide.pdf", booklet.BookletInfo())
     reader = PdfReader(outcome.path)
     destinations = Counter(name.removeprefix("cas-") for name in reader.named_destinations if name.startswith("cas-"))
     assert destinations == card_slugs(ROOT)

@@ -259,6 +259,7 @@ def load_hooks() -> SimpleNamespace:
     spec = importlib.util.spec_from_file_location("recueil_search_for_test", ROOT / "hooks" / "recueil_search.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as MkDocs loads a hook: its dataclasses look their module up
     spec.loader.exec_module(module)
     return module  # type: ignore[return-value]
 
@@ -313,14 +314,14 @@ def test_under_serve_the_index_is_written_after_the_page_and_a_new_rebuild_drops
     hooks.on_pre_build(config)
     hooks.on_post_page(*page("cas/alpha/", "Alpha"), config)
     hooks.on_post_build(config)  # returns at once: the index is written by a thread
-    indexer, finisher = hooks._state["finishing"]
+    indexer, finisher = hooks._state.finishing
     finisher.join(timeout=60)
     assert set(by_url(tmp_path / "site")) == {"/cas/alpha/"}
 
     hooks.on_pre_build(config)
     hooks.on_post_page(*page("cas/beta/", "Beta"), config)
     hooks.on_post_build(config)
-    _, finisher = hooks._state["finishing"]
+    _, finisher = hooks._state.finishing
     finisher.join(timeout=60)
     assert set(by_url(tmp_path / "site")) == {"/cas/beta/"}, "the new index replaces the previous one"
     assert [path.name for path in (tmp_path / "site").iterdir()] == ["pagefind"], "made aside, nothing left over"
@@ -328,13 +329,13 @@ def test_under_serve_the_index_is_written_after_the_page_and_a_new_rebuild_drops
     hooks.on_pre_build(config)
     hooks.on_post_page(*page("cas/gamma/", "Gamma"), config)
     hooks.on_post_build(config)
-    dropped, finisher = hooks._state["finishing"]
+    dropped, finisher = hooks._state.finishing
     hooks.on_pre_build(config)  # the next edit comes before that index is written: it is dropped
     assert dropped.cancelled and dropped.process.poll() is not None
     assert not finisher.is_alive() and set(by_url(tmp_path / "site")) == {"/cas/beta/"}, "the served index stays"
     assert [path.name for path in (tmp_path / "site").iterdir()] == ["pagefind"]
     hooks.on_build_error(RuntimeError("build interrupted"))
-    assert "indexer" not in hooks._state
+    assert hooks._state.indexer is None and hooks._state.finishing is None
 
 
 def test_the_command_indexes_a_built_site(built_copy):

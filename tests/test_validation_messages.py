@@ -102,9 +102,9 @@ def test_valid_card_passes(tmp_path):
     ("  population_year: 2020\n", "",
      "cases/test.md:7: territory.population_year: année du chiffre de population manquante "
      "(ajoutez population_year: AAAA)"),
-    ("## Action mise en œuvre", "## Ce qui a été fait",
-     "cases/test.md:17: texte: section(s) manquante(s) : « ## Action mise en œuvre » (les sections attendues, dans "
-     "l'ordre : Contexte, Action mise en œuvre, Résultats et perspectives, En savoir plus)"),
+    ("## Résultats et perspectives", "## Pour aller plus loin",
+     "cases/test.md:17: texte: section(s) manquante(s) : « ## Résultats et perspectives » (les sections attendues, "
+     "dans l'ordre : Contexte, Action mise en œuvre, Résultats et perspectives, En savoir plus (facultative))"),
     ("## Contexte\n\nx\n", "## Contexte\n\nx <span data-pagefind-filter=\"Thème\">Énergie</span>\n",
      "cases/test.md:20: texte: attribut data-pagefind-filter réservé à la recherche du site "
      "(les filtres et le classement de la recherche viennent des champs de la fiche : retirez cet attribut)"),

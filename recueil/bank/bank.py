@@ -15,6 +15,7 @@ from recueil.cards.models import CaseCard, RecommendationCard
 from recueil.cards.problems import CardErrors, Problem
 from recueil.cards.taxonomy import Stratum, Taxonomy, Term, load_taxonomy
 from recueil.cards.validation import validate
+from recueil.memory import MEMORY
 from recueil.project import Project
 from recueil.territories import ReferenceTerritory, with_reference
 from recueil.territories.cards import check_territories
@@ -118,11 +119,7 @@ class Bank:
         """The related cases of every case. Under `mkdocs serve`, a rebuild after a change that
         leaves every case's recommendations, themes and size as they were reuses the last table."""
         inputs = tuple((case.slug, self._features[case.slug]) for case in self.cases)
-        if _RELATED and _RELATED[0][0] == inputs:
-            return _RELATED[0][1]
-        table = {case.slug: self._ranked(case) for case in self.cases}
-        _RELATED[:] = [(inputs, table)]
-        return table
+        return MEMORY.recall("related cases", None, inputs, lambda: {case.slug: self._ranked(case) for case in self.cases})
 
     def _ranked(self, case: Case, limit: int = RELATED_CASES) -> list[str]:
         """Cases sharing most recommendations and themes, then the same size; never itself.
@@ -173,8 +170,6 @@ class Bank:
 
 
 GroupKey = tuple[str, ...]
-# The related-cases table of the last bank, with what it was computed from (see Bank._related_slugs).
-_RELATED: list[tuple[tuple[tuple[str, Features], ...], dict[str, list[str]]]] = []
 
 
 def _group_keys(case: Case, main_only: bool) -> list[GroupKey]:
@@ -230,18 +225,12 @@ def _population(card: LoadedCard) -> int | None:
     return card.meta.territory.population
 
 
-# The vocabularies of the last build, by file version: the same Taxonomy object from one
-# `mkdocs serve` rebuild to the next lets the page caches recognise unchanged inputs.
-_TAXONOMY: dict[str, tuple[tuple[int, int, int], Taxonomy]] = {}
-
-
 def _taxonomy_once(path: Path) -> Taxonomy:
+    """The vocabularies, kept by file version: the same Taxonomy object from one `mkdocs serve`
+    rebuild to the next lets the kept pages recognise unchanged inputs at once."""
     try:
         info = path.stat()
     except OSError:
         return load_taxonomy(path)  # reports the missing file
     version = (info.st_mtime_ns, info.st_ctime_ns, info.st_size)
-    cached = _TAXONOMY.get(str(path))
-    if cached is None or cached[0] != version:
-        cached = _TAXONOMY[str(path)] = (version, load_taxonomy(path))
-    return cached[1]
+    return MEMORY.recall("vocabularies", str(path), version, lambda: load_taxonomy(path))

@@ -127,7 +127,7 @@ def _candidates(bank: Bank) -> list[tuple[str, str, str | None, bool, list[Facet
         ("axe", "Axe du guide", RECOMMENDATIONS_URI, False,
          [FacetValue(a.id.lower(), f"{a.id}. {a.label}", 0, axis_uri(a.id)) for a in taxonomy.axes]),
         ("recommandation", "Recommandation", RECOMMENDATIONS_URI, False,
-         [FacetValue(r.slug, f"{r.meta.number}. {r.meta.title}", 0, recommendation_uri(r.slug))
+         [FacetValue(r.slug, r.meta.label, 0, recommendation_uri(r.slug))
           for r in bank.recommendations]),
         ("region", "Région ou pays", None, False, _region_values(bank)),
         ("programme", "Programme", None, False,

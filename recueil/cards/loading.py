@@ -15,6 +15,7 @@ from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATIO
 from recueil.cards.problems import Problem
 from recueil.cards.structure import headings
 from recueil.cards.suggest import fold
+from recueil.memory import MEMORY
 from recueil.project import Project
 
 MAX_CARD_BYTES = 256 * 1024
@@ -113,27 +114,20 @@ def load_folder(project: Project, kind: Kind) -> FolderLoad:
     return result
 
 
-# Valid cards already read, by file and version: `mkdocs serve` rebuilds after every edit, and
-# with this only the edited card is parsed and validated again. Keyed by what stat() says.
-_LOADED: dict[tuple[str, Kind, str], tuple[tuple[int, int, int, int], CardLoad]] = {}
-
-
 def _load_card_once(file: Path, kind: Kind, shown: str) -> CardLoad:
+    """A valid card already read is kept by file and version (what stat() says): `mkdocs serve`
+    rebuilds after every edit, and only the edited card is parsed and validated again."""
     try:
         info = file.stat()
     except OSError:
         return load_card(file, kind, shown)
     version = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
-    key = (str(file), kind, shown)
-    cached = _LOADED.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    outcome = load_card(file, kind, shown)
-    if outcome.card is not None and not outcome.problems:  # a broken card's hints may depend on other files
-        _LOADED[key] = (version, outcome)
-    else:
-        _LOADED.pop(key, None)
-    return outcome
+    return MEMORY.recall("cards", (str(file), kind, shown), version, lambda: load_card(file, kind, shown),
+                         keep=_is_valid)
+
+
+def _is_valid(outcome: CardLoad) -> bool:
+    return outcome.card is not None and not outcome.problems  # a broken card's hints may depend on other files
 
 
 @dataclass
@@ -235,7 +229,9 @@ def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Proble
                if fold(title) not in first_line and title not in OPTIONAL_SECTIONS]
     if missing:
         problems.append(Problem(shown, front.body_line, "texte", "section(s) manquante(s) : " + ", ".join(missing),
-                                "les sections attendues, dans l'ordre : " + ", ".join(SECTIONS[kind])))
+                                "les sections attendues, dans l'ordre : "
+                                + ", ".join(title + (" (facultative)" if title in OPTIONAL_SECTIONS else "")
+                                            for title in SECTIONS[kind])))
     return problems
 
 

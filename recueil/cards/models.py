@@ -38,39 +38,45 @@ class Card(BaseModel):
 class Territory(Card):
     """Le territoire qui a mené l'action."""
 
-    name: Line | None = Field(None, description="Nom usuel du territoire, par exemple « Angers Loire Métropole ». "
-                                                "Repris du référentiel officiel si omis et qu'un code insee ou "
-                                                "siren est donné.",
+    name: Line | None = Field(None, title="Nom du territoire",
+                              description="Nom usuel du territoire, par exemple « Angers Loire Métropole ». "
+                                          "Repris du référentiel officiel si omis et qu'un code insee ou "
+                                          "siren est donné.",
                               examples=["Niort"])
-    kind: str | None = Field(None, description="Nature du territoire (identifiant de la liste territory_kinds). "
-                                               "Déduite du code si omise : commune pour insee, intercommunalité pour siren.",
+    kind: str | None = Field(None, title="Type de territoire",
+                             description="Nature du territoire (identifiant de la liste territory_kinds). "
+                                         "Déduite du code si omise : commune pour insee, intercommunalité pour siren.",
                              examples=["commune"])
-    population: int | None = Field(None, ge=0, le=200_000_000,
+    population: int | None = Field(None, ge=0, le=200_000_000, title="Population",
                                    description="Nombre d'habitants (entier), tel que le donne une source. À omettre "
                                                "si un code insee ou siren est donné : la population légale la plus "
                                                "récente du référentiel est reprise. Sans code ni chiffre, la fiche "
                                                "affichera « taille non renseignée ».",
                                    examples=[58707])
-    population_year: Year | None = Field(None, description="Année du chiffre de population.", examples=[2021])
-    population_source: Line | None = Field(None, description="D'où vient le chiffre de population.",
+    population_year: Year | None = Field(None, title="Année de la population",
+                                         description="Année du chiffre de population.", examples=[2021])
+    population_source: Line | None = Field(None, title="Source de la population",
+                                           description="D'où vient le chiffre de population.",
                                            examples=["Insee, population légale 2021"])
-    region: Line | None = Field(None, description="Région (ou État, province pour l'étranger). Reprise du référentiel "
-                                                  "si omise et qu'un code est donné.",
+    region: Line | None = Field(None, title="Région",
+                                description="Région (ou État, province pour l'étranger). Reprise du référentiel "
+                                            "si omise et qu'un code est donné.",
                                 examples=["Nouvelle-Aquitaine"])
-    departement: Line | None = Field(None, description="Département. Repris du référentiel si omis et qu'un code est donné.",
+    departement: Line | None = Field(None, title="Département",
+                                     description="Département. Repris du référentiel si omis et qu'un code est donné.",
                                      examples=["Deux-Sèvres"])
-    country: Line = Field("France", description="Pays.", examples=["France"])
+    country: Line = Field("France", title="Pays", description="Pays.", examples=["France"])
     insee: Annotated[str, StringConstraints(pattern=r"^\d[0-9AB]\d{3}$")] | None = Field(
-        None, description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
-                          "Pour une intercommunalité, donnez siren.", examples=["79191"])
+        None, title="Code Insee de la commune",
+        description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
+                    "Pour une intercommunalité, donnez siren.", examples=["79191"])
     siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
-        # No example: the skeleton (`recueil new`) fills each field that has one, and a card names a
-        # commune (insee) or an intercommunalité (siren), never both.
-        None, description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets, "
-                          "par exemple « 200041317 ». Pour une commune, donnez insee.")
-    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90,
+        None, title="SIREN de l'intercommunalité",
+        description="SIREN de l'intercommunalité (EPCI à fiscalité propre), 9 chiffres, entre guillemets.",
+        examples=["200041317"])
+    lat: float | None = Field(None, allow_inf_nan=False, ge=-90, le=90, title="Latitude",
                               description="Latitude du centre (degrés décimaux).", examples=[46.3237])
-    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180,
+    lon: float | None = Field(None, allow_inf_nan=False, ge=-180, le=180, title="Longitude",
                               description="Longitude du centre (degrés décimaux).", examples=[-0.4588])
 
 
@@ -78,51 +84,60 @@ class Source(Card):
     """Un document d'où viennent les faits de la fiche."""
 
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] = Field(
-        description="Titre du document, auteur, date, et la section utilisée.",
-                        examples=["Communiqué Banque des Territoires et OpenDataFrance, 13 octobre 2022"])
-    url: Url | None = Field(None, description="Adresse web (http ou https) du document, si elle existe.",
+        title="Titre du document", description="Titre du document, auteur, date, et la section utilisée.",
+        examples=["Communiqué Banque des Territoires et OpenDataFrance, 13 octobre 2022"])
+    url: Url | None = Field(None, title="Adresse web du document",
+                            description="Adresse web (http ou https) du document, si elle existe.",
                             examples=["https://www.opendatafrance.fr/"])
-    date: PartialDate | None = Field(None, description="Date de publication du document, aussi précise qu'il la donne : "
-                                                       "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
+    date: PartialDate | None = Field(None, title="Date du document",
+                                     description="Date de publication du document, aussi précise qu'il la donne : "
+                                                 "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
 
 
 class KeyFigure(Card):
     """Un chiffre clé du territoire ou du projet, tel que donné par la source."""
 
-    label: Line = Field(description="Ce que mesure le chiffre.", examples=["Communes"])
-    value: Line = Field(description="La valeur, avec son unité.", examples=["29"])
+    label: Line = Field(title="Ce que mesure le chiffre", description="Ce que mesure le chiffre.", examples=["Communes"])
+    value: Line = Field(title="Valeur", description="La valeur, avec son unité.", examples=["29"])
 
 
 class CaseCard(Card):
     """Fiche expérience : ce qu'un territoire a fait avec des données."""
 
-    title: Line = Field(description="Titre qui dit ce qui a été fait, et où.",
+    title: Line = Field(title="Titre", description="Titre qui dit ce qui a été fait, et où.",
                         examples=["Niort : un portail ouvert des ressources naturelles"])
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] = Field(
-        description="Une ou deux phrases : ce que le territoire a fait avec des données, et pourquoi.")
-    territory: Territory = Field(description="Le territoire qui a mené l'action.")
-    themes: list[str] = Field(min_length=1, max_length=6,
+        title="Résumé", description="Une ou deux phrases : ce que le territoire a fait avec des données, et pourquoi.")
+    territory: Territory = Field(title="Territoire", description="Le territoire qui a mené l'action.")
+    themes: list[str] = Field(min_length=1, max_length=6, title="Thèmes",
                               description="Thèmes (identifiants de la liste themes), le principal en premier.",
                               examples=[["biodiversite-nature", "gouvernance-donnees"]])
-    recommendations: list[str] = Field(min_length=1, max_length=5,
+    recommendations: list[str] = Field(min_length=1, max_length=5, title="Recommandations illustrées",
                                        description="Recommandations du guide que ce cas illustre (noms de fichiers "
                                                    "de recommendations/, sans .md).",
                                        examples=[["federer-donnee-interet-general"]])
-    programme: str | None = Field(None, description="Programme d'accompagnement (identifiant de la liste programmes).",
+    programme: str | None = Field(None, title="Programme",
+                                  description="Programme d'accompagnement (identifiant de la liste programmes).",
                                   examples=["tee-2022"])
-    status: str = Field(description="Avancement (identifiant de la liste statuses).", examples=["en-cours"])
-    status_source: int = Field(1, ge=1, le=99,
+    status: str = Field(title="Avancement", description="Avancement (identifiant de la liste statuses).",
+                        examples=["en-cours"])
+    status_source: int = Field(1, ge=1, le=99, title="Source de l'avancement (numéro)",
                                description="Numéro, dans la liste sources (à partir de 1), du document qui établit "
                                            "l'avancement ; ce document doit avoir une date. 1 si omis.", examples=[1])
-    year: Year | None = Field(None, description="Année de début de l'action, si une source la donne.", examples=[2022])
-    end_year: Year | None = Field(None, description="Année de fin, si l'action est terminée.")
-    actors: list[Line] = Field(default_factory=list,
+    year: Year | None = Field(None, title="Année de début",
+                              description="Année de début de l'action, si une source la donne.", examples=[2022])
+    end_year: Year | None = Field(None, title="Année de fin", description="Année de fin, si l'action est terminée.")
+    actors: list[Line] = Field(default_factory=list, title="Acteurs",
                                description="Organismes qui ont porté l'action ou y ont pris part "
                                            "(pas de personnes privées).")
-    data: list[Line] = Field(default_factory=list, description="Données utilisées ou produites, en mots simples.")
-    key_figures: list[KeyFigure] = Field(default_factory=list, description="Chiffres clés donnés par la source.")
-    sources: list[Source] = Field(min_length=1, description="Documents d'où viennent les faits (au moins un).")
-    last_verified: dt.date = Field(description="Date de la dernière vérification des faits (AAAA-MM-JJ).",
+    data: list[Line] = Field(default_factory=list, title="Données utilisées ou produites",
+                             description="Données utilisées ou produites, en mots simples.")
+    key_figures: list[KeyFigure] = Field(default_factory=list, title="Chiffres clés",
+                                         description="Chiffres clés donnés par la source.")
+    sources: list[Source] = Field(min_length=1, title="Sources",
+                                  description="Documents d'où viennent les faits (au moins un).")
+    last_verified: dt.date = Field(title="Faits vérifiés le",
+                                   description="Date de la dernière vérification des faits (AAAA-MM-JJ).",
                                    examples=["2026-11-22"])
 
 
@@ -130,35 +145,53 @@ class Feasibility(Card):
     """Le niveau de faisabilité d'une recommandation."""
 
     level: Literal["facile", "moyen", "difficile"] = Field(
+        title="Niveau",
         description="facile, moyen ou difficile : l'estimation de l'équipe du recueil (le guide décrit les difficultés "
                     "sans leur donner de niveau).", examples=["moyen"])
-    note: Text = Field(description="Ce qui rend la mise en œuvre facile ou difficile.")
+    note: Text = Field(title="Ce qui la rend facile ou difficile",
+                       description="Ce qui rend la mise en œuvre facile ou difficile.")
 
 
 class Inspiration(Card):
     """Une source d'inspiration citée par le guide."""
 
-    name: Line = Field(description="Nom de l'initiative.", examples=["Versailles Grand Parc et Waze"])
-    description: Text | None = Field(None, description="Ce qu'elle montre, en une ligne.")
-    url: Url | None = Field(None, description="Adresse web (http ou https), si elle existe.")
+    name: Line = Field(title="Nom de l'initiative", description="Nom de l'initiative.",
+                       examples=["Versailles Grand Parc et Waze"])
+    description: Text | None = Field(None, title="Ce qu'elle montre", description="Ce qu'elle montre, en une ligne.")
+    url: Url | None = Field(None, title="Adresse web", description="Adresse web (http ou https), si elle existe.")
 
 
 class RecommendationCard(Card):
     """Recommandation du guide pour l'action."""
 
     id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")] = Field(
-        description="Identifiant : le nom du fichier sans .md.", examples=["observer-les-usages"])
-    number: int = Field(ge=1, le=99, description="Numéro dans le guide.", examples=[1])
-    axis: str = Field(description="Axe (identifiant de la liste axes : A, B, C ou D).", examples=["A"])
-    title: Line = Field(description="Titre de la recommandation.", examples=["Observer et connaître les usages"])
-    summary: Text = Field(description="Ce que la recommandation demande à une collectivité, en une ou deux phrases.")
-    objectives: list[Text] = Field(min_length=1, description="Les objectifs visés.")
-    owners: list[Text] = Field(min_length=1, description="Le porteur des actions.")
-    key_steps: list[Text] = Field(min_length=1, description="Les étapes clés de la mise en œuvre, dans l'ordre.")
-    contributors: list[Text] = Field(min_length=1, description="Les contributeurs et partenaires du porteur.")
-    resources: Text = Field(description="Les moyens nécessaires (Markdown permis).")
-    feasibility: Feasibility = Field(description="Le niveau de faisabilité.")
-    inspirations: list[Inspiration] = Field(default_factory=list, description="Les sources d'inspiration citées.")
+        title="Identifiant", description="Identifiant : le nom du fichier sans .md.", examples=["observer-les-usages"])
+    number: int = Field(ge=1, le=99, title="Numéro", description="Numéro dans le guide.", examples=[1])
+    axis: str = Field(title="Axe", description="Axe (identifiant de la liste axes : A, B, C ou D).", examples=["A"])
+    title: Line = Field(title="Titre", description="Titre de la recommandation.",
+                        examples=["Observer et connaître les usages"])
+    summary: Text = Field(title="Résumé",
+                          description="Ce que la recommandation demande à une collectivité, en une ou deux phrases.")
+    objectives: list[Text] = Field(min_length=1, title="Objectifs", description="Les objectifs visés.")
+    owners: list[Text] = Field(min_length=1, title="Porteur", description="Le porteur des actions.")
+    key_steps: list[Text] = Field(min_length=1, title="Étapes clés",
+                                  description="Les étapes clés de la mise en œuvre, dans l'ordre.")
+    contributors: list[Text] = Field(min_length=1, title="Contributeurs",
+                                     description="Les contributeurs et partenaires du porteur.")
+    resources: Text = Field(title="Moyens nécessaires", description="Les moyens nécessaires (Markdown permis).")
+    feasibility: Feasibility = Field(title="Faisabilité", description="Le niveau de faisabilité.")
+    inspirations: list[Inspiration] = Field(default_factory=list, title="Sources d'inspiration",
+                                            description="Les sources d'inspiration citées.")
+
+    @property
+    def label(self) -> str:
+        """« 3. Observer et connaître les usages »: a recommendation in a list, a filter, a menu."""
+        return f"{self.number}. {self.title}"
+
+    @property
+    def full_label(self) -> str:
+        """« Recommandation 3 : Observer et connaître les usages »: a recommendation named in a sentence or a title."""
+        return f"Recommandation {self.number} : {self.title}"
 
 
 CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspectives", "En savoir plus")

@@ -33,6 +33,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from recueil.memory import MEMORY
+
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "srcset", "xlink:href"})
 GENERIC_PREFIXES = frozenset({"aria-"})
@@ -124,25 +126,19 @@ def clean_html(html: str, policy: Policy = CARD_PAGE) -> str:
     return _cleaner(policy).clean(html)
 
 
-_CLEANERS: dict[int, tuple[Policy, nh3.Cleaner]] = {}
-
-
 def _cleaner(policy: Policy) -> nh3.Cleaner:
     """One nh3 cleaner per policy, made once: building it for every page cost more than the cleaning."""
-    made = _CLEANERS.get(id(policy))
-    if made is None or made[0] is not policy:
-        made = _CLEANERS[id(policy)] = (policy, nh3.Cleaner(
-            tags=set(policy.tags),
-            clean_content_tags={"script", "style"},
-            attributes={tag: set(names) for tag, names in policy.attributes.items()},
-            generic_attribute_prefixes=set(policy.generic_prefixes),
-            url_schemes=set(policy.url_schemes),
-            filter_style_properties=set(policy.style_properties),
-            link_rel=None,  # links keep their meaning; nothing here opens a new window
-            strip_comments=True,
-            attribute_filter=_site_owned_names_dropped,
-        ))
-    return made[1]
+    return MEMORY.recall("html cleaners", id(policy), policy, lambda: nh3.Cleaner(
+        tags=set(policy.tags),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in policy.attributes.items()},
+        generic_attribute_prefixes=set(policy.generic_prefixes),
+        url_schemes=set(policy.url_schemes),
+        filter_style_properties=set(policy.style_properties),
+        link_rel=None,  # links keep their meaning; nothing here opens a new window
+        strip_comments=True,
+        attribute_filter=_site_owned_names_dropped,
+    ))
 
 
 def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:

@@ -24,6 +24,11 @@ VOCABULARY_FIELDS = {
 }
 
 
+# Fields the skeleton shows commented out with their example: a card names a commune (insee) or an
+# intercommunalité (siren), never both, so the skeleton gives the first and shows the second.
+SKELETON_ALTERNATIVES = {("Territory", "siren")}
+
+
 def json_schema(kind: str, taxonomy: Taxonomy, recommendation_ids: list[str] | None = None) -> dict[str, Any]:
     schema = MODELS[kind].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -45,6 +50,20 @@ def _constrain(prop: dict[str, Any], ids: list[str]) -> None:
         prop["anyOf"] = [{"type": "string", "enum": ids}, {"type": "null"}]
     else:
         prop["enum"] = ids
+
+
+def field_titles(model: type[BaseModel], prefix: str = "") -> dict[str, str]:
+    """The title of every field of a model, nested ones included, by dotted path ("territory.population",
+    "sources.url" for every item of the list): the labels of the forms."""
+    titles: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        if info.title is None:
+            raise ValueError(f"{model.__name__}.{name}: give the field a title (Field(title=...)) in the models")
+        titles[prefix + name] = info.title
+        nested = _nested_model(info)
+        if nested is not None:
+            titles.update(field_titles(nested, f"{prefix}{name}."))
+    return titles
 
 
 def schema_text(kind: str, taxonomy: Taxonomy, recommendation_ids: list[str] | None = None) -> str:
@@ -73,6 +92,8 @@ def _fields_yaml(model: type[BaseModel], taxonomy: Taxonomy, indent: str, slug: 
         elif nested is not None:
             lines.append(f"{indent}{name}:")
             lines += _fields_yaml(nested, taxonomy, indent + "  ", slug)
+        elif (model.__name__, name) in SKELETON_ALTERNATIVES:
+            lines.append(f"{indent}# {name}: {_example(name, info, slug)}")
         elif info.is_required() or info.examples or _is_list(info):
             lines.append(f"{indent}{name}: {_example(name, info, slug)}")
         else:

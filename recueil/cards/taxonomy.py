@@ -72,6 +72,12 @@ class Taxonomy:
         found = self._index["strata"].get(UNKNOWN_STRATUM)
         return found if isinstance(found, Stratum) else Stratum(UNKNOWN_STRATUM, "Taille non renseignée")
 
+    @property
+    def strata_with_unknown(self) -> list[Stratum]:
+        """Every size stratum a case can have: the vocabulary's, then « non renseignée » if it does not list it."""
+        strata = list(self.strata)
+        return strata if self.unknown_stratum in strata else [*strata, self.unknown_stratum]
+
 
 VOCABULARIES = ("axes", "themes", "strata", "territory_kinds", "programmes", "statuses")
 

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, TypeGuard
+from typing import Any, TypeGuard
 
 from recueil.addresses import DOCS_DIR, case_uri, recommendation_uri, site_holds
 from recueil.cards.bodies import Finding, markdown_findings
@@ -22,6 +22,7 @@ from recueil.cards.problems import Problem, Severity
 from recueil.cards.structure import structure_problems
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
+from recueil.memory import MEMORY, MISSING
 
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
 MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
@@ -237,46 +238,35 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
     exists = _site_pages(cases, recs, taxonomy)
-    kept: dict[tuple[str, str], _Examined] = {}
     for card in [*cases, *recs]:
         page = case_uri(card.slug) if card.kind == "case" else recommendation_uri(card.slug)
-        for found in _findings(card.front.body, page, exists, kept):
+        for found in _findings(card.front.body, page, "body", exists):
             yield Problem(card.path, card.front.body_line + found.offset, "texte", found.message, found.hint)
         resources = card.data.get("resources")  # the one front-matter field rendered as Markdown
         if isinstance(resources, str):
-            for found in _findings(resources, page, exists, kept):
+            for found in _findings(resources, page, "resources", exists):
                 yield Problem(card.path, card.line_of("resources"), "resources", found.message, found.hint)
-    _EXAMINED.clear()
-    _EXAMINED.update(kept)
 
 
-class _Examined(NamedTuple):
-    """What one Markdown text of a page was found to hold, and the site paths its links needed."""
+def _findings(text: str, page: str, field: str, exists: Callable[[str], bool]) -> tuple[Finding, ...]:
+    """What a text of a page holds. Under `mkdocs serve`, an unchanged text whose link targets still
+    exist (or still do not) is not read again (a thousand cards took a third of a second): its inputs
+    are the text and the answers about the paths it asked for last time."""
+    name = (page, field)
+    before = MEMORY.inputs_of("link checks", name)
+    paths = [path for path, _ in before[1]] if before is not MISSING else []
+    found = MEMORY.get("link checks", name, (text, tuple((path, exists(path)) for path in paths)))
+    if found is not MISSING:
+        return found  # type: ignore[no-any-return]
+    asked: dict[str, bool] = {}
 
-    asked: tuple[tuple[str, bool], ...]
-    findings: tuple[Finding, ...]
+    def ask(path: str) -> bool:
+        asked[path] = answer = exists(path)
+        return answer
 
-
-# The texts of the last check: under `mkdocs serve`, an unchanged text whose link targets still
-# exist (or still do not) is not read again (a thousand cards took a third of a second).
-_EXAMINED: dict[tuple[str, str], _Examined] = {}
-
-
-def _findings(text: str, page: str, exists: Callable[[str], bool],
-              kept: dict[tuple[str, str], _Examined]) -> tuple[Finding, ...]:
-    key = (text, page)
-    examined = _EXAMINED.get(key) or kept.get(key)
-    if examined is None or any(exists(path) != answer for path, answer in examined.asked):
-        asked: dict[str, bool] = {}
-
-        def ask(path: str) -> bool:
-            asked[path] = answer = exists(path)
-            return answer
-
-        findings = tuple(markdown_findings(text, page, ask))
-        examined = _Examined(tuple(asked.items()), findings)
-    kept[key] = examined
-    return examined.findings
+    findings = tuple(markdown_findings(text, page, ask))
+    MEMORY.put("link checks", name, (text, tuple(asked.items())), findings)
+    return findings
 
 
 def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:

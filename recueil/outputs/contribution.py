@@ -1,7 +1,7 @@
 """What a contributor fills in, derived from the card schema: the GitHub issue form and the site's form.
 
-Both list the fields of the JSON Schema in the models' order, with the French labels of
-`labels.py`, the models' descriptions as help and the vocabularies' labels for closed lists. The
+Both list the fields of the JSON Schema in the models' order, with the models' titles as labels,
+their descriptions as help and the vocabularies' labels for closed lists. The
 committed issue form is checked against `issue_form()` by the tests, so it never drifts.
 """
 
@@ -15,9 +15,9 @@ import yaml
 from recueil.addresses import SCHEMA_FILES
 from recueil.bank.bank import Bank
 from recueil.cards.loading import slugify
-from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS
-from recueil.cards.schema import HINTS, json_schema, skeleton
-from recueil.outputs.labels import CASE_FIELD_TITLES, FlatField, choice_labels, flat_fields
+from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, CaseCard
+from recueil.cards.schema import HINTS, field_titles, json_schema, skeleton
+from recueil.outputs.labels import FlatField, choice_labels, flat_fields
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"
@@ -59,8 +59,7 @@ def issue_form(bank: Bank) -> str:
                            "d'expériences.",
             "title": "[Fiche] ", "labels": [ISSUE_LABEL], "body": body}
     header = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
-              "# Pour changer un champ, modifiez recueil/cards/models.py ou recueil/outputs/labels.py, puis relancez "
-              "la commande.\n")
+              "# Pour changer un champ, modifiez recueil/cards/models.py, puis relancez la commande.\n")
     return header + yaml.dump(form, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
 
 
@@ -134,7 +133,7 @@ def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "case
         "repoUrl": repo_url.rstrip("/"),
         "branch": branch,
         "casesDir": cases_dir,
-        "labels": dict(CASE_FIELD_TITLES),
+        "labels": field_titles(CaseCard),
         "choices": choice_labels(bank),
         "sections": [{"title": title, "hint": _form_hint(title), "required": title not in OPTIONAL_SECTIONS}
                      for title in CASE_SECTIONS],

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from recueil.bank.bank import Bank, Case
 from recueil.bank.facets import bank_data
 from recueil.cards.schema import json_schema, schema_text
 from recueil.cards.structure import sections_of
+from recueil.memory import MEMORY
 from recueil.outputs.contribution import form_settings
 from recueil.outputs.feed import atom_feed
 from recueil.outputs.labels import FlatField, flat_fields
@@ -92,9 +94,7 @@ def _case_schema(bank: Bank) -> dict[str, Any]:
 
 
 def _derived_columns(bank: Bank, base_url: str) -> list[Column]:
-    strata = [stratum.id for stratum in bank.taxonomy.strata]
-    if bank.taxonomy.unknown_stratum.id not in strata:
-        strata.append(bank.taxonomy.unknown_stratum.id)
+    strata = [stratum.id for stratum in bank.taxonomy.strata_with_unknown]
     axes = [axis.id for axis in bank.taxonomy.axes]
     return [
         Column("stratum", "Taille de territoire",
@@ -182,29 +182,12 @@ def case_url(case: Case, base_url: str) -> str:
     return base_url + page_url(case_uri(case.slug))
 
 
-class _PerCard:
-    """Values made from one case card, kept from the last export while the card is the same object
-    (a card is parsed again only when its file changes): a `mkdocs serve` rebuild after one edit
-    redoes one row, not a thousand. `context` holds whatever else the value depends on."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, tuple[object, Any, Any]] = {}
-
-    def rows(self, bank: Bank, context: Any, make: Callable[[Case], Any]) -> list[Any]:
-        kept: dict[int, tuple[object, Any, Any]] = {}
-        rows = []
-        for case in bank.cases:
-            key = (context, case.stratum.id, tuple(_axes_of(bank, case)))
-            entry = self.last.get(id(case.card))
-            if entry is None or entry[0] is not case.card or entry[1] != key:
-                entry = (case.card, key, make(case))
-            kept[id(case.card)] = entry
-            rows.append(entry[2])
-        self.last = kept
-        return rows
-
-
-_CSV_ROWS, _RECORDS = _PerCard(), _PerCard()
+def _per_case(shelf: str, bank: Bank, context: Any, make: Callable[[Case], Any]) -> list[Any]:
+    """A value made from each case card, kept while the card and what else it depends on (`context`,
+    its size and axes) are the same: a `mkdocs serve` rebuild after one edit redoes one row, not a thousand."""
+    return [MEMORY.recall(shelf, case.slug, (case.card, context, case.stratum.id, tuple(_axes_of(bank, case))),
+                          partial(make, case))
+            for case in bank.cases]
 
 
 def csv_text(bank: Bank, base_url: str) -> str:
@@ -217,7 +200,7 @@ def csv_text(bank: Bank, base_url: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(column.name for column in columns)
-    writer.writerows(_CSV_ROWS.rows(bank, (base_url, tuple(column.name for column in columns)), row))
+    writer.writerows(_per_case("csv rows", bank, (base_url, tuple(column.name for column in columns)), row))
     return buffer.getvalue()
 
 
@@ -257,7 +240,7 @@ def table_schema(bank: Bank, base_url: str, repo_url: str = "") -> dict[str, Any
 
 def case_records(bank: Bank, base_url: str) -> list[dict[str, Any]]:
     """Every case with all its fields, what the engine derives, and its text cut into sections."""
-    return _RECORDS.rows(bank, base_url, lambda case: {
+    return _per_case("case records", bank, base_url, lambda case: {
         "slug": case.slug, "url": case_url(case, base_url), **case.meta.model_dump(mode="json"),
         "stratum": case.stratum.id, "axes": _axes_of(bank, case),
         "sections": {title: text for title, text in sections_of(case.card.body) if title}})

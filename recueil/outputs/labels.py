@@ -1,9 +1,8 @@
-"""French labels of the case fields and of their allowed values, for readers and contributors.
+"""The case fields as a table or a form shows them, and the French labels of their allowed values.
 
-The models hold what a field means (its description); a short label is needed wherever a field is
-shown as a column or a form control: the CSV export and its Table Schema, the GitHub issue form and
-the form of the site. Keys are dotted paths through the models ("territory.population",
-"sources.url" for every item of the list). A test checks that every field of the models has one.
+The models hold what a field is called (its title) and what it means (its description); the JSON
+Schema carries both. The CSV export and its Table Schema, the data page, the GitHub issue form and
+the form of the site list the fields through `flat_fields`, which reads them from that schema.
 """
 
 from __future__ import annotations
@@ -13,41 +12,6 @@ from typing import Any
 
 from recueil.bank.bank import Bank
 from recueil.cards.schema import VOCABULARY_FIELDS
-
-CASE_FIELD_TITLES: dict[str, str] = {
-    "title": "Titre",
-    "summary": "Résumé",
-    "territory": "Territoire",
-    "territory.name": "Nom du territoire",
-    "territory.kind": "Type de territoire",
-    "territory.population": "Population",
-    "territory.population_year": "Année de la population",
-    "territory.population_source": "Source de la population",
-    "territory.region": "Région",
-    "territory.country": "Pays",
-    "territory.departement": "Département",
-    "territory.insee": "Code Insee de la commune",
-    "territory.siren": "SIREN de l'intercommunalité",
-    "territory.lat": "Latitude",
-    "territory.lon": "Longitude",
-    "themes": "Thèmes",
-    "recommendations": "Recommandations illustrées",
-    "programme": "Programme",
-    "status": "Avancement",
-    "status_source": "Source de l'avancement (numéro)",
-    "year": "Année de début",
-    "end_year": "Année de fin",
-    "actors": "Acteurs",
-    "data": "Données utilisées ou produites",
-    "key_figures": "Chiffres clés",
-    "key_figures.label": "Ce que mesure le chiffre",
-    "key_figures.value": "Valeur",
-    "sources": "Sources",
-    "sources.title": "Titre du document",
-    "sources.url": "Adresse web du document",
-    "sources.date": "Date du document",
-    "last_verified": "Faits vérifiés le",
-}
 
 # Which vocabulary gives the labels of a field's values, by dotted path.
 VOCABULARY_PATHS: dict[str, str] = {
@@ -61,7 +25,7 @@ def choice_labels(bank: Bank) -> dict[str, dict[str, str]]:
     taxonomy = bank.taxonomy
     labels = {path: {term_id: taxonomy.term(vocabulary, term_id).label for term_id in taxonomy.ids(vocabulary)}
               for path, vocabulary in VOCABULARY_PATHS.items()}
-    labels["recommendations"] = {rec.slug: f"{rec.meta.number}. {rec.meta.title}" for rec in bank.recommendations}
+    labels["recommendations"] = {rec.slug: rec.meta.label for rec in bank.recommendations}
     return labels
 
 
@@ -86,7 +50,7 @@ class FlatField:
 
     @property
     def title(self) -> str:
-        return CASE_FIELD_TITLES[self.dotted]
+        return str(self.prop["title"])
 
     @property
     def description(self) -> str:
@@ -97,7 +61,7 @@ class FlatField:
         return self.prop.get("type") == "array"
 
     def part_title(self, part: str) -> str:
-        return CASE_FIELD_TITLES[f"{self.dotted}.{part}"]
+        return str((self.item or {})["properties"][part]["title"])
 
 
 def flat_fields(schema: dict[str, Any], node: dict[str, Any] | None = None, path: tuple[str, ...] = (),

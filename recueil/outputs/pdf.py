@@ -1,14 +1,8 @@
-"""The printed guide: one HTML booklet from the bank and the guide pages, rendered to PDF by WeasyPrint.
+"""Printing the booklet (`booklet.py`) to PDF with WeasyPrint, once per content.
 
-The booklet is not a capture of the web pages: dedicated print templates (`templates/pdf/`) lay out a
-cover, a table of contents whose page numbers come from CSS `target-counter`, the guide's
-introduction and values, each axis with its recommendations and the cases that illustrate them, an
-annex with every case grouped by theme, and indexes by city size and by territory. Bookmarks,
-running headers and page references are CSS (`bookmark-level`, `string-set`), so WeasyPrint computes
-them from the real layout.
-
-Card bodies are Markdown written by contributors: they are converted with the `markdown` package and
-cleaned with nh3 before they reach the template. Nothing here imports MkDocs.
+A booklet already printed for the same cards, guide pages, templates, fonts, engine and cover is
+reused, from this process or from the cache folder. Under `mkdocs serve` another process prints it
+while the site is served (`BackgroundPdf`). Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -20,8 +14,6 @@ import hashlib
 import json
 import logging
 import os
-import posixpath
-import re
 import shutil
 import subprocess
 import sys
@@ -29,409 +21,30 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
-
-import markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
-from markupsafe import Markup
 
 from recueil import __version__
-from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS, axis_uri, case_uri, page_url, recommendation_uri
-from recueil.bank.bank import Bank, Case, Recommendation
-from recueil.cards.sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
-from recueil.cards.structure import sections_of
-from recueil.cards.suggest import did_you_mean, fold
-from recueil.cards.taxonomy import Stratum, Term
+from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS
+from recueil.bank.bank import Bank
+from recueil.memory import MEMORY, MISSING
+from recueil.outputs import booklet as booklet_module
+from recueil.outputs import print_text
+from recueil.outputs.booklet import FONTS_DIR, GUIDE_BACK, GUIDE_FRONT, BookletInfo, Selection, booklet_html
 from recueil.project import Project
-from recueil.site.dates import french_date
-from recueil.site.environment import TEMPLATES_DIR, shared_environment
+from recueil.site.environment import TEMPLATES_DIR
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-ENGINE_DIR = PACKAGE_DIR.parent  # the recueil package: its templates and fonts are named from there
-FONTS_DIR = PACKAGE_DIR / "fonts"
+ENGINE_DIR = Path(__file__).resolve().parent.parent  # the recueil package: its templates and fonts are named from there
+# The engine's modules that make the booklet: a change to any of them is a new booklet.
+BOOKLET_MODULES = (Path(booklet_module.__file__), Path(print_text.__file__), Path(__file__))
 # Booklets already printed, one file per content (see `booklet_key`): <root>/.cache/recueil/pdf/,
 # or $RECUEIL_CACHE/pdf/. CI keeps that folder between runs.
 CACHE_ENV = "RECUEIL_CACHE"
 CACHE_KEPT = 8  # booklets kept in the cache folder, the most recently used
-TEMPLATE = "pdf/booklet.html.j2"
-STYLESHEET = "pdf/booklet.css.j2"
-GUIDE_FRONT = ("guide/introduction.md", "guide/valeurs.md")
-GUIDE_BACK = ("guide/credits.md",)
 # WeasyPrint 70 writes the structure tree of a tagged PDF in a time that grows with pages × tags
 # (about 3 s at 200 pages, minutes at 2,000): past this many pages the PDF is written untagged.
 TAGGED_PAGE_LIMIT = 400
-# Cards come from pull requests: their HTML goes through the engine's allow-list, narrowed for print:
-# no images (WeasyPrint would fetch them while printing), classes only where the print templates read
-# them (so a card cannot pass for a part title in the bookmarks), and headings from h2 down.
-PRINT_POLICY = Policy(
-    tags=(TEXT_TAGS - {"img", "figure", "figcaption"}) | (HEADING_TAGS - {"h1"}) | LIST_TAGS | TABLE_TAGS,
-    attributes={"*": frozenset({"title", "lang", "dir"}), **TAG_ATTRIBUTES,
-                "a": frozenset({"href", "hreflang", "class"}), "span": frozenset({"class"})},
-)
-
-
-class SelectionError(ValueError):
-    """A selection names a theme, size, axis or programme that does not exist."""
-
-
-# --- Selections -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Selection:
-    """Which cases a booklet holds. Within one facet any value matches; facets combine with AND."""
-
-    themes: tuple[str, ...] = ()
-    strata: tuple[str, ...] = ()
-    axis: str | None = None
-    programme: str | None = None
-
-    @property
-    def is_everything(self) -> bool:
-        return not (self.themes or self.strata or self.axis or self.programme)
-
-    def matches(self, case: Case, bank: Bank) -> bool:
-        meta = case.meta
-        return ((not self.themes or any(theme in self.themes for theme in meta.themes))
-                and (not self.strata or case.stratum.id in self.strata)
-                and (self.axis is None or any(bank.recommendation_by_slug[ref].meta.axis == self.axis
-                                              for ref in meta.recommendations))
-                and (self.programme is None or meta.programme == self.programme))
-
-    def check(self, bank: Bank) -> None:
-        """Raise SelectionError, in French, for any id the vocabularies do not know."""
-        taxonomy = bank.taxonomy
-        strata_ids = [stratum.id for stratum in taxonomy.strata] + [taxonomy.unknown_stratum.id]
-        wanted = [("themes", "--theme", theme, taxonomy.ids("themes")) for theme in self.themes]
-        wanted += [("strata", "--taille", stratum, strata_ids) for stratum in self.strata]
-        if self.axis is not None:
-            wanted.append(("axes", "--axe", self.axis, taxonomy.ids("axes")))
-        if self.programme is not None:
-            wanted.append(("programmes", "--programme", self.programme, taxonomy.ids("programmes")))
-        for _, option, value, known in wanted:
-            if value not in known:
-                raise SelectionError(f"{option} {value} : identifiant inconnu ({did_you_mean(value, known)})")
-
-    def describe(self, bank: Bank) -> list[str]:
-        """The selection in words, for the cover: ['Thème : Mobilité', …]."""
-        taxonomy = bank.taxonomy
-        lines = []
-        if self.themes:
-            lines.append("Thème : " + ", ".join(taxonomy.term("themes", t).label for t in self.themes))
-        if self.strata:
-            labels = {s.id: s.label for s in (*taxonomy.strata, taxonomy.unknown_stratum)}
-            lines.append("Taille : " + ", ".join(labels[s] for s in self.strata))
-        if self.axis:
-            lines.append(f"Axe {self.axis} : {taxonomy.term('axes', self.axis).label}")
-        if self.programme:
-            lines.append("Programme : " + taxonomy.term("programmes", self.programme).label)
-        return lines
-
-
-def select_cases(bank: Bank, themes: Iterable[str] = (), strata: Iterable[str] = (), axis: str | None = None,
-                 programme: str | None = None) -> list[Case]:
-    """The cases of the bank that match every given facet (any value within a facet)."""
-    selection = Selection(tuple(themes), tuple(strata), axis, programme)
-    selection.check(bank)
-    return [case for case in bank.cases if selection.matches(case, bank)]
-
-
-# --- Markdown to clean print HTML -----------------------------------------------------------------
-
-class _PrintTree(Treeprocessor):
-    """Shift heading levels under the booklet's own, and point links at the booklet when it can."""
-
-    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None], shift: int):
-        super().__init__(md)
-        self.resolve = resolve
-        self.shift = shift
-
-    def run(self, root: ElementTree.Element) -> None:
-        for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                element.tag = f"h{min(6, int(element.tag[1]) + self.shift)}"
-        for parent in list(root.iter()):
-            for index, child in reversed(list(enumerate(parent))):
-                if child.tag == "a":
-                    self._relink(parent, index, child)
-
-    def _relink(self, parent: ElementTree.Element, index: int, link: ElementTree.Element) -> None:
-        target = self.resolve(link.get("href", ""))
-        if target is None:  # a page the printed booklet cannot point to: keep the words only
-            link.tag, link.attrib = "span", {}
-            return
-        link.set("href", target)
-        if target.startswith(("http://", "https://")):
-            text = "".join(link.itertext()).strip()
-            if text.rstrip("/") == target.rstrip("/"):
-                link.set("class", "bare")
-            else:  # on paper the address must be readable, not clickable: print it after the words
-                shown = ElementTree.Element("span", {"class": "url"})
-                shown.text = target
-                shown.tail = link.tail
-                link.tail = " "
-                parent.insert(index + 1, shown)
-
-
-class _PrintExtension(Extension):
-    def __init__(self, resolve: Callable[[str], str | None], shift: int):
-        super().__init__()
-        self.resolve = resolve
-        self.shift = shift
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
-        md.treeprocessors.register(_PrintTree(md, self.resolve, self.shift), "recueil_print", 1)
-
-
-WEB_ONLY = re.compile(r'^<p class="recueil-pdf-link">.*?</p>\s*$', re.MULTILINE)
-
-
-class LinkMap:
-    """Where a link written in a page (relative .md path or URL) goes in the printed booklet."""
-
-    def __init__(self, anchors: dict[str, str], site_url: str):
-        self.anchors = anchors  # src_uri → '#anchor' for every page the booklet contains
-        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
-
-    def resolve(self, href: str, page_uri: str) -> str | None:
-        if href.startswith(("http://", "https://", "mailto:")):
-            return href
-        if href.startswith("#") or not href:
-            return None  # an anchor inside a web page means nothing once pages are merged
-        path = href.split("#", 1)[0]
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page_uri), path))
-        if target in self.anchors:
-            return self.anchors[target]
-        if self.site_url and not target.startswith(".."):  # a page or a file of the site: its address
-            return self.site_url + (page_url(target) if target.endswith(".md") else target)
-        return None
-
-    def converter(self, page_uri: str, shift: int) -> Callable[[str], Markup]:
-        def convert(text: str) -> Markup:
-            text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
-            extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
-            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", "fenced_code", extension])
-            return Markup(clean_html(html, PRINT_POLICY))
-        return convert
-
-
-# --- What the booklet holds -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BookletInfo:
-    """What the cover and the PDF metadata say."""
-
-    title: str = "Guide pour l'action DataCités"
-    subtitle: str = ("Produire et piloter des data services urbains d'intérêt général, "
-                     "avec la banque d'expériences des collectivités")
-    publisher: str = "Recueil DataCités"
-    licence: str = ""
-    site_url: str = ""
-    version: str = __version__
-    date: dt.date = field(default_factory=lambda: build_date())
-
-
-def build_date() -> dt.date:
-    """Today, unless SOURCE_DATE_EPOCH pins the date (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
-
-
-@dataclass
-class GuidePart:
-    anchor: str
-    title: str
-    html: Markup
-
-
-@dataclass
-class RecommendationBlock:
-    rec: Recommendation
-    axis: Term
-    sections: list[tuple[str, Markup]]
-    resources: Markup
-    cases: list[Case]
-
-
-@dataclass
-class AxisBlock:
-    axis: Term
-    recommendations: list[RecommendationBlock]
-
-
-@dataclass
-class CaseBlock:
-    case: Case
-    sections: list[tuple[str, Markup]]
-    recommendations: list[Recommendation]
-
-
-@dataclass
-class ThemeBlock:
-    theme: Term
-    cases: list[CaseBlock]
-    see_also: list[Case]
-
-
-@dataclass
-class Booklet:
-    """Everything the print template needs, computed once."""
-
-    info: BookletInfo
-    selection: Selection
-    front: list[GuidePart]
-    axes: list[AxisBlock]
-    annex: list[ThemeBlock]
-    by_stratum: list[tuple[Stratum, list[Case]]]
-    by_territory: list[tuple[str, list[Case]]]
-    back: list[GuidePart]
-    cases: list[Case]
-
-    @property
-    def recommendation_slugs(self) -> set[str]:
-        return {block.rec.slug for axis in self.axes for block in axis.recommendations}
-
-
-def anchor_of_case(slug: str) -> str:
-    return f"cas-{slug}"
-
-
-def anchor_of_recommendation(slug: str) -> str:
-    return f"rec-{slug}"
-
-
-def anchor_of_axis(axis_id: str) -> str:
-    return f"axe-{axis_id.lower()}"
-
-
-def anchor_of_guide(src_uri: str) -> str:
-    return "guide-" + Path(src_uri).stem
-
-
-class BookletMaker:
-    """Builds the booklet of a bank: the whole guide, or a selection of cases with their recommendations."""
-
-    def __init__(self, bank: Bank, project: Project, info: BookletInfo, selection: Selection | None = None):
-        self.bank = bank
-        self.project = project
-        self.info = info
-        self.selection = selection or Selection()
-        self.selection.check(bank)
-        self.cases = [case for case in bank.cases if self.selection.matches(case, bank)]
-        self.guide_files = self._guide_files()
-        self.links = LinkMap(self._anchors(), info.site_url)
-
-    def _guide_files(self) -> dict[str, Path]:
-        """The hand-written guide pages to print (none in a selection, which is a dossier on its subject)."""
-        if not self.selection.is_everything:
-            return {}
-        files = {uri: self.project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK)}
-        return {uri: path for uri, path in files.items() if path.is_file()}
-
-    def _anchors(self) -> dict[str, str]:
-        anchors = {case_uri(case.slug): "#" + anchor_of_case(case.slug) for case in self.cases}
-        anchors.update({recommendation_uri(rec.slug): "#" + anchor_of_recommendation(rec.slug)
-                        for axis in self.bank.taxonomy.axes for rec in self._recommendations(axis)})
-        anchors.update({axis_uri(axis.id): "#" + anchor_of_axis(axis.id)
-                        for axis in self.bank.taxonomy.axes if self._recommendations(axis)})
-        anchors.update({uri: "#" + anchor_of_guide(uri) for uri in self.guide_files})
-        return anchors
-
-    def _recommendations(self, axis: Term) -> list[Recommendation]:
-        recs = self.bank.recommendations_in(axis)
-        if self.selection.is_everything:
-            return recs
-        if self.selection.axis is not None and axis.id != self.selection.axis:
-            return []
-        chosen = {case.slug for case in self.cases}
-        return [rec for rec in recs if any(case.slug in chosen for case in rec.cases)]
-
-    def booklet(self) -> Booklet:
-        return Booklet(self.info, self.selection, self._guide(GUIDE_FRONT), self._axes(), self._annex(),
-                       self._by_stratum(), self._by_territory(), self._guide(GUIDE_BACK), self.cases)
-
-    def _guide(self, uris: Sequence[str]) -> list[GuidePart]:
-        parts = []
-        for uri in uris:
-            if uri in self.guide_files:
-                title, body = _split_title(self.guide_files[uri].read_text(encoding="utf-8"), uri)
-                parts.append(GuidePart(anchor_of_guide(uri), title, self.links.converter(uri, 0)(body)))
-        return parts
-
-    def _axes(self) -> list[AxisBlock]:
-        chosen = {case.slug for case in self.cases}
-        blocks = []
-        for axis in self.bank.taxonomy.axes:
-            recs = [self._recommendation(rec, axis, [c for c in rec.cases if c.slug in chosen])
-                    for rec in self._recommendations(axis)]
-            if recs:
-                blocks.append(AxisBlock(axis, recs))
-        return blocks
-
-    def _recommendation(self, rec: Recommendation, axis: Term, cases: list[Case]) -> RecommendationBlock:
-        convert = self.links.converter(recommendation_uri(rec.slug), 2)
-        sections = [(title, convert(text)) for title, text in sections_of(rec.card.body)]
-        return RecommendationBlock(rec, axis, sections, convert(rec.meta.resources), cases)
-
-    def _annex(self) -> list[ThemeBlock]:
-        """Each case once, under its main theme; the other themes list it in 'see also'."""
-        blocks = []
-        for theme in self.bank.taxonomy.themes:
-            main = [c for c in self.cases if c.meta.themes[0] == theme.id]
-            also = [c for c in self.cases if theme.id in c.meta.themes[1:]]
-            if main or also:
-                blocks.append(ThemeBlock(theme, [self._case(c) for c in main], also))
-        return blocks
-
-    def _case(self, case: Case) -> CaseBlock:
-        convert = self.links.converter(case_uri(case.slug), 2)
-        sections = [(title, convert(text)) for title, text in sections_of(case.card.body)]
-        return CaseBlock(case, sections, self.bank.recommendations_of(case))
-
-    def _by_stratum(self) -> list[tuple[Stratum, list[Case]]]:
-        taxonomy = self.bank.taxonomy
-        strata = list(taxonomy.strata)
-        if taxonomy.unknown_stratum not in strata:
-            strata.append(taxonomy.unknown_stratum)
-        groups = [(stratum, [c for c in self.cases if c.stratum.id == stratum.id]) for stratum in strata]
-        return [(stratum, cases) for stratum, cases in groups if cases]
-
-    def _by_territory(self) -> list[tuple[str, list[Case]]]:
-        groups: dict[str, list[Case]] = {}
-        for case in self.cases:
-            groups.setdefault(case.meta.territory.name or "", []).append(case)
-        return sorted(groups.items(), key=lambda item: (fold(item[0]), item[0]))
-
-
-def _split_title(text: str, uri: str) -> tuple[str, str]:
-    """A guide page's `# Title` line, and the rest of the page."""
-    lines = text.lstrip("\ufeff").splitlines()
-    for index, line in enumerate(lines):
-        if line.startswith("# "):
-            return line[2:].strip(), "\n".join(lines[index + 1:])
-    return Path(uri).stem.capitalize(), text
-
-
-# --- HTML and PDF ---------------------------------------------------------------------------------
-
-def booklet_html(bank: Bank, project: Project, info: BookletInfo, selection: Selection | None = None) -> str:
-    """The whole booklet as one HTML document, styles included, ready for WeasyPrint."""
-    booklet = BookletMaker(bank, project, info, selection).booklet()
-    env = shared_environment(project.templates)
-    styles = env.get_template(STYLESHEET).render(fonts=FONTS_DIR.as_uri())
-    html = env.get_template(TEMPLATE).render(
-        b=booklet, info=info, taxonomy=bank.taxonomy, styles=Markup(styles), date=french_date(info.date),
-        selection_lines=booklet.selection.describe(bank), case_anchor=anchor_of_case,
-        rec_anchor=anchor_of_recommendation, axis_anchor=anchor_of_axis, generator=f"recueil {__version__}")
-    # The shipped fonts have no narrow no-break space (French "12 345", "Boston :"): a plain one keeps
-    # the words together without falling back to another font.
-    return html.replace("\u202f", "\u00a0")
 
 
 # WeasyPrint warns, with stack lines, when Debian's libharfbuzz-subset0 is missing (`make` installs
@@ -486,10 +99,10 @@ def render_pdf(html: str) -> RenderedPdf:
 def content_hash(project: Project) -> str:
     """A digest of everything the booklet is made of, so an unchanged bank is not printed twice: the
     cards, the guide pages it prints, the vocabularies, the print templates (the engine's and the
-    site's), the fonts, and the engine (its version and this module)."""
+    site's), the fonts, and the engine (its version and the modules that make the booklet)."""
     digest = hashlib.sha256(__version__.encode())
     roots = [project.cases, project.recommendations, project.templates, TEMPLATES_DIR / "pdf", FONTS_DIR]
-    files = [project.taxonomy, Path(__file__), *(project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK))]
+    files = [project.taxonomy, *BOOKLET_MODULES, *(project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK))]
     for root in roots:
         if root.is_dir():
             files += sorted(path for path in root.rglob("*") if path.is_file())
@@ -560,9 +173,6 @@ def _write_atomically(target: Path, data: bytes) -> None:
     os.replace(temporary, target)
 
 
-_rendered: dict[str, RenderedPdf] = {}  # last PDF per key; survives MkDocs' re-imports of the hooks
-
-
 @dataclass(frozen=True)
 class PdfOutcome:
     path: Path
@@ -580,16 +190,16 @@ def write_pdf(bank: Bank, project: Project, target: Path, info: BookletInfo, sel
     key = booklet_key(project, info, selection)
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
-    rendered = _rendered.get(key) if reuse else None
-    if rendered is None and reuse and (cached := cached_booklet(project, key)) is not None:
+    # The last booklet printed by this process, by key (MkDocs may load the hooks again, not the engine).
+    rendered = MEMORY.get("printed booklet", None, key) if reuse else MISSING
+    if rendered is MISSING and reuse and (cached := cached_booklet(project, key)) is not None:
         shutil.copyfile(cached.path, target)
         return PdfOutcome(target, cached.pages, time.perf_counter() - started, True, cached.tagged)
-    reused = rendered is not None
-    if rendered is None:
+    reused = rendered is not MISSING
+    if rendered is MISSING:
         rendered = render_pdf(booklet_html(bank, project, info, selection))
         _store(project, key, rendered)
-        _rendered.clear()
-        _rendered[key] = rendered
+        MEMORY.put("printed booklet", None, key, rendered)
     target.write_bytes(rendered.data)
     return PdfOutcome(target, rendered.pages, time.perf_counter() - started, reused, rendered.tagged)
 

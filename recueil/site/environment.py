@@ -31,6 +31,7 @@ from recueil import addresses
 from recueil.bank.bank import Case
 from recueil.cards.models import MULTI_TERRITORY
 from recueil.cards.taxonomy import Stratum
+from recueil.memory import MEMORY
 from recueil.site.dates import partial_date
 from recueil.site.france_map import FranceMap, layout_france_map
 
@@ -42,26 +43,15 @@ def thousands(value: int | None) -> str:
     return "" if value is None else f"{value:,}".replace(",", "\u202f")
 
 
-# One Jinja environment per template folder, kept between rebuilds (it reloads edited templates).
-_ENVIRONMENTS: dict[tuple[str, bool], Environment] = {}
-
-
 def shared_environment(overrides: Path | None) -> Environment:
+    """One Jinja environment per template folder, kept between rebuilds (it reloads edited templates)."""
     key = (str(overrides), overrides is not None and overrides.is_dir())
-    if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = make_environment(overrides)
-    return _ENVIRONMENTS[key]
-
-
-_LAST_MAP: dict[str, Any] = {}
+    return MEMORY.recall("jinja environments", key, None, lambda: make_environment(overrides))
 
 
 def _france_map_once(cases: Sequence[Case], strata: Sequence[Stratum] = ()) -> FranceMap:
     """The map page and the bank page draw the same map of the same cases: lay it out once."""
-    last = _LAST_MAP.get("args")
-    if last is None or last[0] is not cases or last[1] is not strata:
-        _LAST_MAP.update(args=(cases, strata), map=layout_france_map(cases, strata))
-    return _LAST_MAP["map"]  # type: ignore[no-any-return]
+    return MEMORY.recall("france map", None, (cases, strata), lambda: layout_france_map(cases, strata))
 
 
 # Not printable for YAML (C0/C1 controls, DEL, BOM, surrogates, non-characters) or read as a line

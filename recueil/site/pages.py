@@ -31,6 +31,7 @@ from recueil.addresses import (
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.bank.facets import bank_context
 from recueil.cards.structure import sections_of
+from recueil.memory import MEMORY
 from recueil.project import Project
 from recueil.search.filters import case_filters, filter_labels, recommendation_filters, url_parameters
 from recueil.site.environment import TEMPLATES_DIR, shared_environment
@@ -51,7 +52,7 @@ def recommendation_nav(bank: Bank) -> list[Any]:
     section: list[Any] = [{"Vue d'ensemble": RECOMMENDATIONS_URI}]
     for axis in bank.taxonomy.axes:
         entries: list[Any] = [{f"Axe {axis.id} en bref": axis_uri(axis.id)}]
-        entries += [{f"{rec.meta.number}. {rec.meta.title}": recommendation_uri(rec.slug)}
+        entries += [{rec.meta.label: recommendation_uri(rec.slug)}
                     for rec in bank.recommendations_in(axis)]
         section.append({f"Axe {axis.id} : {axis.label}": entries})
     return section
@@ -135,14 +136,8 @@ class PageMaker:
     def _reuse(self, template: Any, uri: str, inputs: tuple[Any, ...],
                render: Callable[[], GeneratedPage]) -> GeneratedPage:
         """The page of the previous build when its template and inputs are equal (`mkdocs serve`
-        rebuilds everything after each edit); else a new rendering."""
-        key = (template, self._templates_version, self.bank.taxonomy, inputs)
-        cached = _PAGES.get(uri)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        page = render()
-        _PAGES[uri] = (key, page)
-        return page
+        rebuilds everything after each edit, recueil/memory.py); else a new rendering."""
+        return MEMORY.recall("pages", uri, (template, self._templates_version, self.bank.taxonomy, inputs), render)
 
     @cached_property
     def _templates_version(self) -> tuple[tuple[str, int, int], ...]:
@@ -159,19 +154,12 @@ class PageMaker:
         return filter_labels(self.bank)
 
     @cached_property
-    def _listing(self) -> int:
-        """A number that changes when a field of a card changes (texts are left out)."""
+    def _listing(self) -> object:
+        """A token that stays the same object while no field of a card changes (texts are left out):
+        the listing pages compare it instead of every card's fields."""
         signature = (tuple((case.slug, case.card.path, case.card.meta) for case in self.bank.cases),
                      tuple((rec.slug, rec.card.path, rec.card.meta) for rec in self.bank.recommendations))
-        if signature != _LISTING["signature"]:
-            _LISTING.update(signature=signature, generation=_LISTING["generation"] + 1)
-        return int(_LISTING["generation"])
-
-
-# The pages of the previous build (uri → key, page) and the fields of its cards: `mkdocs serve`
-# rebuilds the whole site after each edit, the engine renders again only what changed.
-_PAGES: dict[str, tuple[tuple[Any, ...], GeneratedPage]] = {}
-_LISTING: dict[str, Any] = {"signature": None, "generation": 0}
+        return MEMORY.recall("card fields", None, signature, object)
 def _linker(start: str) -> Callable[[str], str]:
     def link(target: str) -> str:
         return relative_url(target, start)

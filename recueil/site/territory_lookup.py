@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from recueil.addresses import TERRITORY_EPCI, TERRITORY_INDEX, communes_by_code, communes_by_name
 from recueil.cards.suggest import fold
+from recueil.memory import MEMORY
 from recueil.territories.reference import EPCI_GROUPS, EPCI_KINDS, Reference, load_reference
 from recueil.territories.refresh import department_of
 from recueil.territories.similar import neighbours
@@ -98,9 +99,4 @@ def lookup_files_once(bank: Bank) -> dict[str, str]:
     """The same files for the same bank (mkdocs serve rebuilds): the communes do not change between builds."""
     key = tuple((case.slug, case.stratum.id, case_kind(case), case.meta.title, case.meta.territory.name,
                  case.meta.territory.population, case.meta.territory.region) for case in bank.cases)
-    if _LAST.get("key") != key:
-        _LAST.update(key=key, files=lookup_files(bank))
-    return _LAST["files"]  # type: ignore[no-any-return]
-
-
-_LAST: dict[str, Any] = {}
+    return MEMORY.recall("territory lookup", None, key, lambda: lookup_files(bank))

@@ -91,15 +91,13 @@ Count = tuple[str, str, int]
 def bank_stats(bank: Bank) -> dict[str, list[Count]]:
     """For each facet, (label, id, number of cases) for every value, the empty ones included."""
     taxonomy = bank.taxonomy
-    strata = [*taxonomy.strata]
-    if taxonomy.unknown_stratum.id not in {stratum.id for stratum in strata}:
-        strata.append(taxonomy.unknown_stratum)
     programmes = [(t.label, t.id, len(bank.cases_by_programme.get(t.id, []))) for t in taxonomy.programmes]
     programmes.append(("Sans programme", "", sum(case.meta.programme is None for case in bank.cases)))
     return {
         "Par thème": [(t.label, t.id, len(bank.cases_by_theme.get(t.id, []))) for t in taxonomy.themes],
-        "Par taille de territoire": [(s.label, s.id, len(bank.cases_by_stratum.get(s.id, []))) for s in strata],
-        "Par recommandation": [(f"{rec.meta.number}. {rec.meta.title}", rec.slug, len(rec.cases))
+        "Par taille de territoire": [(s.label, s.id, len(bank.cases_by_stratum.get(s.id, [])))
+                                     for s in taxonomy.strata_with_unknown],
+        "Par recommandation": [(rec.meta.label, rec.slug, len(rec.cases))
                                for rec in bank.recommendations],
         "Par programme": programmes,
     }

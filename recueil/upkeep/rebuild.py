@@ -8,9 +8,9 @@ else a page depends on changed
 `fingerprint`), gives the same HTML: the site engine stores what it made of the page and takes it
 back instead of reading, converting and laying it out again.
 
-This module lives in the engine package because the store must outlive the hook module, which
-MkDocs may load again with each configuration; this package stays imported. It holds opaque
-payloads and imports nothing from the site engine.
+The pages are kept in the engine's memory (recueil/memory.py), under the one rule of everything the
+engine keeps: a page is given back when asked for with equal inputs, here its source and the
+fingerprint. The store holds opaque payloads and imports nothing from the site engine.
 """
 
 from __future__ import annotations
@@ -21,11 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recueil.memory import MEMORY, MISSING
 
-@dataclass
-class Stored:
-    source: str
-    payload: Any
+SHELF = "served pages"
 
 
 @dataclass
@@ -34,25 +32,28 @@ class RebuildStore:
 
     enabled: bool = False
     fingerprint: str = ""
-    pages: dict[str, Stored] = field(default_factory=dict)
     # Per site folder, the files (paths in the site) its last rebuild wrote; none after a failure:
     # what may be left in place for the next rebuild, and what it deletes if it does not make them again.
     outputs: dict[str, set[str]] = field(default_factory=dict)
 
     def start(self, fingerprint: str) -> None:
         """A new rebuild begins; what it depends on besides each page's source is `fingerprint`."""
-        if fingerprint != self.fingerprint:
-            self.pages.clear()
         self.fingerprint = fingerprint
 
     def reusable(self, uri: str, source: str) -> Any | None:
         """What was made of the page at `uri` from the same source text, if anything."""
-        stored = self.pages.get(uri) if self.enabled else None
-        return stored.payload if stored is not None and stored.source == source else None
+        payload = MEMORY.get(SHELF, uri, (self.fingerprint, source)) if self.enabled else MISSING
+        return None if payload is MISSING else payload
 
     def store(self, uri: str, source: str, payload: Any) -> None:
         if self.enabled:
-            self.pages[uri] = Stored(source, payload)
+            MEMORY.put(SHELF, uri, (self.fingerprint, source), payload)
+
+    def forget(self) -> None:
+        """Disabled, with no page and no outputs kept (tests)."""
+        self.enabled, self.fingerprint = False, ""
+        MEMORY.forget(SHELF)
+        self.outputs.clear()
 
 
 # The one store of the process (only `mkdocs serve` enables it: a single build never reuses).
