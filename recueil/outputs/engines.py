@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import yaml
 
@@ -228,16 +229,18 @@ def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) ->
     card_urls = {page_url(case_uri(case.slug)) for case in bank.cases}
     card_urls |= {page_url(recommendation_uri(rec.slug)) for rec in bank.recommendations}
     site_name = settings.get("site_name", "Recueil")
+    generated, published = site_contents(bank, project, settings_of(settings))
+    sources = {page_url(page.src_uri): (page.src_uri, page.source) for page in generated}
     pages = cards = 0
     for path, url in _built_pages(site):
         html = path.read_text(encoding="utf-8")
-        finished = finish_page(html, url, site_name, card=url in card_urls)
-        path.write_text(finished, encoding="utf-8")
+        if url in sources:
+            html = edit_link(html, *sources[url])
+        path.write_text(finish_page(html, url, site_name, card=url in card_urls), encoding="utf-8")
         pages += 1
         cards += url in card_urls
     if cards != len(card_urls):
         raise EngineError(f"{site} : {len(card_urls) - cards} page(s) de fiche manquent au site construit")
-    _, published = site_contents(bank, project, settings_of(settings))
     _write_tree(site, published)
     search = index_site(site)
     return FinishOutcome(pages, cards, search, _print_guide(bank, project, site, settings, pdf))
@@ -275,6 +278,17 @@ def _marked_heading(content: str, tag: re.Match[str]) -> tuple[str, str]:
     target = found[1] if found else "contenu"
     marked = tag[0][:3] + ("" if found else ' id="contenu"') + ' tabindex="-1"' + tag[0][3:]
     return content[:tag.start()] + marked + content[tag.end():], target
+
+
+def edit_link(html: str, src_uri: str, source: str | None) -> str:
+    """The edit button of a page the engine made: to its card's file (`cases/x.md`), or none for a listing,
+    as the hooks do (an engine without hooks points it at docs/, where no such file is)."""
+    button = re.compile(r'<a href="([^"]*)' + re.escape(src_uri) + r'"([^>]*class="md-content__button md-icon"'
+                        r'[^>]*rel="edit"[^>]*)>.*?</a>', re.DOTALL)
+    if source is None:
+        return button.sub("", html, count=1)
+    return button.sub(lambda found: f'<a href="{urljoin(found[1], "../" + source)}"{found[2]}>' +
+                      found[0][found[0].index(">") + 1:], html, count=1)
 
 
 def feed_link(html: str, url: str, site_name: str) -> str:
