@@ -57,6 +57,7 @@ THEME_DIR = "theme"  # in the work folder: the theme overrides given to the engi
 SITE_DIR = "site"  # in the work folder: where the engine writes (Zensical wants it inside its project)
 SHARED_PARTIALS = ("partials/languages/custom.html",
                    "partials/recueil-search-dialog.html")
+NOT_FOUND_PAGE = "404.html"
 CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:content:end -->"
 SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
 FEED_TITLE = "dernières fiches"
@@ -292,7 +293,10 @@ def edit_link(html: str, src_uri: str, source: str | None) -> str:
 
 
 def feed_link(html: str, url: str, site_name: str) -> str:
-    """The Atom feed announced in the head, by a relative address (as hooks/recueil_hooks.py)."""
+    """The Atom feed announced in the head, by a relative address (as hooks/recueil_hooks.py). Not on the
+    404 page, served at any address (its links start from site_url; MkDocs does not announce it there)."""
+    if url == NOT_FOUND_PAGE:
+        return html
     href = "../" * url.count("/") + FEED_PATH
     link = (f'<link rel="alternate" type="application/atom+xml" title="{escape(site_name)} : {FEED_TITLE}" '
             f'href="{escape(href)}">')
