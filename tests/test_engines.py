@@ -45,6 +45,16 @@ def test_same_pages_and_files_at_the_same_addresses(engine_sites, engine):
     assert len([page for page in pages_of(engine_sites["mkdocs"]) if page.endswith(".html")]) > 120
 
 
+def test_properdocs_writes_the_very_pages_of_mkdocs(engine_sites):
+    """Byte for byte but the generator's name: what axe-core and the browser tests check on the MkDocs build
+    (tests/browser/) holds for ProperDocs."""
+    generator = re.compile(r'<meta name="generator" content="[^"]*">')
+    differ = [page for page in pages_of(engine_sites["mkdocs"]) if page.endswith(".html")
+              and generator.sub("", (engine_sites["mkdocs"] / page).read_text(encoding="utf-8"))
+              != generator.sub("", (engine_sites["properdocs"] / page).read_text(encoding="utf-8"))]
+    assert differ == []
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_every_case_is_in_the_bank_page(engine_sites, engine):
     bank_page = (engine_sites[engine] / page_url(BANK_URI) / "index.html").read_text(encoding="utf-8")
