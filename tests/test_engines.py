@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from pypdf import PdfReader
 
 from recueil.addresses import BANK_URI, FEED_PATH, GUIDE_PDF, case_uri, page_url
 from recueil.bank.bank import load_bank
+from recueil.cli import main as recueil_main
 from recueil.outputs.engines import CONTENT_END, CONTENT_START, edit_link, feed_link, finish_page
 from recueil.project import Project
 from tests.conftest import ENGINES, ROOT, build_with, copy_project
@@ -171,3 +173,17 @@ def test_edit_link_of_a_generated_page():
               'class="md-content__button md-icon" rel="edit"><svg></svg></a>')
     assert 'href="https://g/r/edit/main/cases/x.md"' in edit_link(button, "cas/x.md", "cases/x.md")
     assert edit_link(button, "cas/x.md", None) == ""
+
+
+def test_finish_says_in_french_when_there_is_no_built_site(tmp_path, capsys):
+    assert recueil_main(["--root", str(ROOT), "finish", "--site", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == f"erreur: {tmp_path} ne contient pas de site construit (index.html) : " \
+                                      "construisez-le d'abord\n"
+
+
+def test_prepare_says_which_theme_is_missing(tmp_path, capsys):
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "overrides-zensical")
+    assert recueil_main(["--root", str(project), "prepare", "--out", str(tmp_path / "work")]) == 1
+    assert "zensical : le dossier du thème overrides-zensical/ est introuvable" in capsys.readouterr().err
