@@ -187,3 +187,10 @@ def test_prepare_says_which_theme_is_missing(tmp_path, capsys):
     shutil.rmtree(project / "overrides-zensical")
     assert recueil_main(["--root", str(project), "prepare", "--out", str(tmp_path / "work")]) == 1
     assert "zensical : le dossier du thème overrides-zensical/ est introuvable" in capsys.readouterr().err
+
+
+def test_prepare_never_empties_a_folder_it_did_not_write(tmp_path, capsys):
+    (tmp_path / "notes.md").write_text("à garder", encoding="utf-8")
+    assert recueil_main(["--root", str(ROOT), "prepare", "--out", str(tmp_path)]) == 1
+    assert "n'a pas été écrit par « recueil prepare »" in capsys.readouterr().err
+    assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "à garder"

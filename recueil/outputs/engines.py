@@ -54,6 +54,7 @@ from recueil.site.pages import recommendation_nav
 
 CONFIG_FILE = "mkdocs.yml"
 THEME_DIR = "theme"  # in the work folder: the theme overrides given to the engine
+WORK_MARK = ".recueil-prepare"  # what says a work folder may be emptied by the next `prepare`
 SITE_DIR = "site"  # in the work folder: where the engine writes (Zensical wants it inside its project)
 SHARED_PARTIALS = ("partials/languages/custom.html",
                    "partials/recueil-search-dialog.html")
@@ -99,7 +100,7 @@ class FinishOutcome:
 
 def prepare(bank: Bank, project: Project, workdir: Path, engine: Engine) -> Path:
     """Write the work folder for `engine` (emptied first); returns its configuration file."""
-    shutil.rmtree(workdir, ignore_errors=True)
+    _empty_work_folder(workdir)
     docs = workdir / DOCS_DIR
     shutil.copytree(project.root / DOCS_DIR, docs)
     _expand_hand_written(bank, project, docs)
@@ -115,6 +116,19 @@ def prepare(bank: Bank, project: Project, workdir: Path, engine: Engine) -> Path
     config.write_text(yaml.safe_dump(engine_config(project, bank), allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
     return config
+
+
+def _empty_work_folder(workdir: Path) -> None:
+    """Empty the folder a previous `prepare` wrote; refuse any other that is not empty (a mistyped --out
+    must not erase the project's pages)."""
+    if workdir.exists() and any(workdir.iterdir()):
+        if not (workdir / WORK_MARK).is_file():
+            raise EngineError(f"{workdir} n'est pas vide et n'a pas été écrit par « recueil prepare » : "
+                              "choisissez un dossier vide ou nouveau")
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / WORK_MARK).write_text("Dossier de travail de « recueil prepare » : il est vidé à chaque fois.\n",
+                                     encoding="utf-8")
 
 
 def _expand_hand_written(bank: Bank, project: Project, docs: Path) -> None:
@@ -315,8 +329,11 @@ def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, s
 
 
 def replace_site(built: Path, out: Path) -> None:
-    """Put the built site at `out`, replacing what was there."""
-    if out.exists():
+    """Put the built site at `out`, replacing a site built there before (never a folder of another kind)."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / "index.html").is_file() or out.resolve() in built.resolve().parents:
+            raise EngineError(f"{out} n'est pas vide et ne contient pas de site construit : choisissez un "
+                              "autre dossier pour --out (par défaut : site)")
         shutil.rmtree(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(built), str(out))
