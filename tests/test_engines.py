@@ -194,3 +194,13 @@ def test_prepare_never_empties_a_folder_it_did_not_write(tmp_path, capsys):
     assert recueil_main(["--root", str(ROOT), "prepare", "--out", str(tmp_path)]) == 1
     assert "n'a pas été écrit par « recueil prepare »" in capsys.readouterr().err
     assert (tmp_path / "notes.md").read_text(encoding="utf-8") == "à garder"
+
+
+def test_zensical_strict_build_stops_on_a_broken_link_with_its_warnings(tmp_path):
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    (project / "docs" / "piege.md").write_text("# Piège\n\n[Nulle part](nulle-part.md)\n", encoding="utf-8")
+    result = build_with("zensical", project, tmp_path / "site")
+    assert result.returncode == 1
+    assert result.stderr.startswith("erreur: zensical : la construction a échoué (code 1)\n")
+    assert "page does not exist" in result.stderr and "Traceback" not in result.stderr

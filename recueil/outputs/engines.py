@@ -63,6 +63,7 @@ CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:con
 SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
 FEED_TITLE = "dernières fiches"
 H1_TAG = re.compile(r"<h1(?=[\s>])[^>]*>")
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
 ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
 
 
@@ -226,10 +227,11 @@ def run_engine(engine: Engine, config: Path, site: Path | None, strict: bool = F
 
 
 def _last_lines(text: str, count: int = 25) -> str:
-    """What the engine said last; of a Python traceback, only its message (the cause, not the program's path)."""
-    lines = text.splitlines()
-    if any(line.startswith("Traceback (most recent call last)") for line in lines):
-        return lines[-1] if lines else ""
+    """What the engine said last, colours removed; of a Python traceback, only its message (the cause, not
+    the program's inner path), after what the engine printed before it (its warnings)."""
+    lines = ANSI_CODES.sub("", text).splitlines()
+    if (start := next((i for i, line in enumerate(lines) if line.startswith("Traceback (most recent")), None)) is not None:
+        lines = [*lines[:start], lines[-1]]
     return "\n".join(lines[-count:])
 
 
