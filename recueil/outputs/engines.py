@@ -168,7 +168,8 @@ def engine_config(project: Project, bank: Bank) -> dict[str, Any]:
     theme, the recommendations' section expanded in the nav (the hooks do it in on_config)."""
     config = _read_config(project.root / CONFIG_FILE)
     config.pop("hooks", None)
-    config.update(docs_dir=DOCS_DIR, site_dir=SITE_DIR)
+    # The site search is Pagefind (recueil finish): the engine's own search, on unless said, stays off.
+    config.update(docs_dir=DOCS_DIR, site_dir=SITE_DIR, plugins=[{"search": {"enabled": False}}])
     theme: dict[str, Any] = config["theme"] if isinstance(config.get("theme"), dict) else {}
     # Zensical's "classic" look is Material's, which the site's styles were written for.
     config["theme"] = {**theme, "custom_dir": THEME_DIR, "variant": "classic"}
