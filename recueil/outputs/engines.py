@@ -38,10 +38,8 @@ from recueil.addresses import (
     FEED_PATH,
     GUIDE_PDF,
     RECOMMENDATIONS_URI,
-    case_uri,
     engine_assets,
     page_url,
-    recommendation_uri,
 )
 from recueil.bank.bank import Bank
 from recueil.cards.sanitize import clean_html
@@ -244,11 +242,10 @@ def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) ->
     if not (site / "index.html").is_file():
         raise EngineError(f"{site} ne contient pas de site construit (index.html) : construisez-le d'abord")
     settings = site_settings(project)
-    card_urls = {page_url(case_uri(case.slug)) for case in bank.cases}
-    card_urls |= {page_url(recommendation_uri(rec.slug)) for rec in bank.recommendations}
     site_name = settings.get("site_name", "Recueil")
     generated, published = site_contents(bank, project, settings_of(settings))
     sources = {page_url(page.src_uri): (page.src_uri, page.source) for page in generated}
+    card_urls = {url for url, (_, source) in sources.items() if source}  # made from a card, as the hooks' card_pages
     pages = cards = 0
     for path, url in _built_pages(site):
         html = path.read_text(encoding="utf-8")
