@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	@ldconfig -p 2>/dev/null | grep -q 'libharfbuzz-subset\.so\.0 ' || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libharfbuzz-subset0; }
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,engines]'  # engines: ProperDocs and Zensical (tests/test_engines.py)
 	$(PY) -m compileall -q recueil  # an editable install leaves the engine uncompiled: each build would compile it
 	touch $(STAMP)
 

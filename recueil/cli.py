@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from recueil.addresses import HOME_URI, SCHEMA_FILES, engine_assets
+from recueil.addresses import GUIDE_PDF, HOME_URI, SCHEMA_FILES, engine_assets
 from recueil.bank.bank import Bank, load_bank
 from recueil.cards.loading import SLUG, slugify
 from recueil.cards.problems import CardErrors, Problem
@@ -16,6 +16,7 @@ from recueil.cards.schema import schema_text, skeleton
 from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
 from recueil.outputs.booklet import Selection, SelectionError, select_cases
 from recueil.outputs.contribution import github_files
+from recueil.outputs.engines import ENGINES, SITE_DIR, EngineError, finish, prepare, replace_site, run_engine
 from recueil.outputs.export import write_exports
 from recueil.outputs.pdf import info_for, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
@@ -82,6 +83,24 @@ def _parser() -> argparse.ArgumentParser:
     pdf.add_argument("--fresh", action="store_true",
                      help="imprimer à nouveau même si le cache (.cache/recueil/pdf/) a déjà ce livret")
     pdf.set_defaults(run=run_pdf)
+    engines = sorted(ENGINES)
+    build = commands.add_parser("build", help="construire le site avec un moteur : mkdocs, properdocs (hooks) ou "
+                                              "zensical (préparer, construire, terminer)")
+    build.add_argument("--engine", choices=engines, default="mkdocs", help="moteur (par défaut : mkdocs)")
+    build.add_argument("--out", default="site", help="dossier du site construit (par défaut : site)")
+    build.add_argument("--work", default=".cache/recueil/moteur",
+                       help="dossier de travail d'un moteur sans hooks (par défaut : .cache/recueil/moteur)")
+    build.add_argument("--strict", action="store_true", help="échouer au moindre avertissement du moteur")
+    build.set_defaults(run=run_build)
+    prep = commands.add_parser("prepare", help="écrire le dossier qu'un moteur sans hooks construit "
+                                               "(pages, fichiers publiés, thème, configuration sans hooks)")
+    prep.add_argument("--engine", choices=engines, default="zensical", help="moteur (par défaut : zensical)")
+    prep.add_argument("--out", required=True, help="dossier de travail à écrire (vidé d'abord)")
+    prep.set_defaults(run=run_prepare)
+    fin = commands.add_parser("finish", help="terminer un site construit sans hooks : fiches assainies, flux, "
+                                             "index de recherche, données publiées, PDF")
+    fin.add_argument("--site", required=True, help="dossier du site construit")
+    fin.set_defaults(run=run_finish)
     search = commands.add_parser("search-index", help="indexer un site déjà construit pour sa recherche (Pagefind)")
     search.add_argument("--site", default="site", help="dossier du site construit (par défaut : site)")
     search.set_defaults(run=run_search_index)
@@ -228,6 +247,68 @@ def run_pdf(project: Project, args: argparse.Namespace) -> int:
     how = "repris du cache" if outcome.reused else "imprimé"
     print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, {how} en {outcome.seconds:.1f} s")
     return 0
+
+
+def run_prepare(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    try:
+        config = prepare(bank, project, _in_project(project, args.out), ENGINES[args.engine])
+    except (EngineError, MarkerError) as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 1
+    print(f"{project.display(config.parent)} prêt : « python -m {args.engine} build -f {project.display(config)} », "
+          f"puis « recueil finish --site {project.display(config.parent / SITE_DIR)} »")
+    return 0
+
+
+def run_finish(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    site = _in_project(project, args.site)
+    try:
+        outcome = finish(bank, project, site)
+    except (EngineError, SearchIndexError) as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 1
+    pdf = f", {GUIDE_PDF} : {outcome.pdf_pages} pages" if outcome.pdf_pages is not None else ""
+    print(f"{project.display(site)} terminé : {outcome.pages} pages dont {outcome.card_pages} de fiches assainies, "
+          f"{outcome.search.pages} pages indexées{pdf}")
+    return 0
+
+
+def run_build(project: Project, args: argparse.Namespace) -> int:
+    engine, out = ENGINES[args.engine], _in_project(project, args.out)
+    if engine.runs_hooks:  # the hooks check the cards, add the pages and files, index and print during the build
+        try:
+            seconds = run_engine(engine, project.root / "mkdocs.yml", out, args.strict)
+        except EngineError as error:
+            print(f"erreur: {error}", file=sys.stderr)
+            return 1
+        print(f"{project.display(out)} construit par {engine.name} en {seconds:.1f} s")
+        return 0
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    work = _in_project(project, args.work) / engine.name
+    try:
+        config = prepare(bank, project, work, engine)
+        seconds = run_engine(engine, config, None, args.strict)
+        outcome = finish(bank, project, work / SITE_DIR)
+        replace_site(work / SITE_DIR, out)
+    except (EngineError, MarkerError, SearchIndexError) as error:
+        print(f"erreur: {error}", file=sys.stderr)
+        return 1
+    print(f"{project.display(out)} construit par {engine.name} en {seconds:.1f} s, puis terminé : "
+          f"{outcome.pages} pages, {outcome.search.pages} indexées"
+          + (f", {GUIDE_PDF} de {outcome.pdf_pages} pages" if outcome.pdf_pages is not None else ""))
+    return 0
+
+
+def _in_project(project: Project, path: str) -> Path:
+    return Path(path) if Path(path).is_absolute() else project.root / path
 
 
 def run_search_index(project: Project, args: argparse.Namespace) -> int:

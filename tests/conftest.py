@@ -31,7 +31,7 @@ def copy_project(target: Path, with_content: bool = True) -> Path:
     """A copy of this repository's site sources (config, hooks, docs, vocabularies, cards)."""
     for name in ("mkdocs.yml", "taxonomies.yml"):
         shutil.copy(ROOT / name, target / name)
-    for name in ("hooks", "docs", "overrides"):
+    for name in ("hooks", "docs", "overrides", "overrides-zensical"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, target / name)
     for name in ("cases", "recommendations"):
@@ -49,6 +49,38 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_site(ROOT, out)
     assert result.returncode == 0, result.stderr
     return out
+
+
+ENGINES = ("mkdocs", "properdocs", "zensical")
+
+
+def build_with(engine: str, project: Path, out: Path, pdf: str | None = "0",
+               cache: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`recueil build --engine ENGINE` on a project folder; `pdf`: RECUEIL_PDF ("0", "1" or None, the default);
+    `cache`: RECUEIL_CACHE, where printed booklets are kept."""
+    env = {key: value for key, value in os.environ.items() if key != "RECUEIL_PDF"}
+    env.update({"NO_MKDOCS_2_WARNING": "1", **({"RECUEIL_PDF": pdf} if pdf is not None else {})})
+    if cache is not None:
+        env["RECUEIL_CACHE"] = str(cache)
+    command = [sys.executable, "-m", "recueil.cli", "--root", str(project), "build", "--engine", engine,
+               "--out", str(out), "--work", str(out.parent / f"work-{engine}"), "--strict"]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def engine_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """This repository's site built from one copy of the project by each engine, with its PDF: {engine: site}.
+    Zensical's pipeline prints the booklet afresh (RECUEIL_PDF=1); MkDocs and ProperDocs then take it from
+    the cache, as a second build of the same content does (the booklet is made from the cards, not the HTML)."""
+    root = tmp_path_factory.mktemp("engines")
+    (root / "project").mkdir()
+    project = copy_project(root / "project")
+    sites = {}
+    for engine, pdf in (("zensical", "1"), ("mkdocs", None), ("properdocs", None)):
+        result = build_with(engine, project, root / engine, pdf, cache=root / "cache")
+        assert result.returncode == 0, f"{engine}: {result.stderr}"
+        sites[engine] = root / engine
+    return sites
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

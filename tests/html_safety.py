@@ -55,10 +55,11 @@ def _element_problems(tag: str, element: Element) -> list[str]:
 
 
 def _outside_assets(src: str | None) -> bool:
-    """Scripts of the site are Material's and ours, under assets/, and the search's, under pagefind/."""
+    """Scripts of the site are Material's and ours, under assets/, and the search's, under pagefind/ (Zensical
+    writes those of the home page as ./assets/…)."""
     if src is None:
         return False
-    return not re.match(r"^(?:(?:\.\./)*|/(?:[\w.-]+/)*)(assets|pagefind)/[\w./-]+\.js(\?[\w=.-]*)?$", src)
+    return not re.match(r"^(?:\./|(?:\.\./)*|/(?:[\w.-]+/)*)(assets|pagefind)/[\w./-]+\.js(\?[\w=.-]*)?$", src)
 
 
 def text_of(root: Element) -> str:

@@ -1,0 +1,339 @@
+"""The same site from any engine: MkDocs 1.6 and ProperDocs run the hooks; Zensical runs none.
+
+For an engine that runs the hooks, `build` only calls it: the hooks do the work during the build.
+For an engine without hooks, the work is split around its build:
+
+- `prepare` writes a work folder: `docs/` (the project's pages, their `<!-- recueil:… -->` blocks
+  expanded, plus every page, published file and asset of the engine, as `recueil render`), the
+  engine's theme (the project's `overrides-<engine>/` and the partials of `overrides/` it shares) and
+  a copy of `mkdocs.yml` without `hooks:`, with the recommendations' section in its nav;
+- the engine builds that folder;
+- `finish` does on the built site what the hooks do during a build: the HTML of pages made from a
+  card goes through the sanitiser (a card is a stranger's text), every page announces the Atom feed,
+  the skip link leads to the page's h1, the published files are written again, then the search index
+  (Pagefind, with its filters) and the PDF booklet.
+
+Nothing here imports an engine: each runs as its own program (`python -m <engine> build`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import yaml
+
+from recueil.addresses import (
+    DOCS_DIR,
+    FEED_PATH,
+    GUIDE_PDF,
+    RECOMMENDATIONS_URI,
+    engine_assets,
+    page_url,
+)
+from recueil.bank.bank import Bank
+from recueil.cards.sanitize import clean_html
+from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
+from recueil.outputs.site_files import settings_of, site_contents, site_settings
+from recueil.project import Project
+from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
+from recueil.site.home import expand_markers
+from recueil.site.pages import recommendation_nav
+
+CONFIG_FILE = "mkdocs.yml"
+THEME_DIR = "theme"  # in the work folder: the theme overrides given to the engine
+WORK_MARK = ".recueil-prepare"  # what says a work folder may be emptied by the next `prepare`
+SITE_DIR = "site"  # in the work folder: where the engine writes (Zensical wants it inside its project)
+SHARED_PARTIALS = ("partials/languages/custom.html",
+                   "partials/recueil-search-dialog.html")
+NOT_FOUND_PAGE = "404.html"
+CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:content:end -->"
+SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
+FEED_TITLE = "dernières fiches"
+H1_TAG = re.compile(r"<h1(?=[\s>])[^>]*>")
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A site generator the recueil builds with: its program (a Python module) and whether it runs the hooks."""
+
+    name: str
+    module: str
+    runs_hooks: bool
+    theme: str  # the project's folder of theme overrides for this engine
+
+
+ENGINES = {
+    "mkdocs": Engine("mkdocs", "mkdocs", True, "overrides"),
+    "properdocs": Engine("properdocs", "properdocs", True, "overrides"),
+    "zensical": Engine("zensical", "zensical", False, "overrides-zensical"),
+}
+
+
+class EngineError(Exception):
+    """The build with an engine failed; the message says why and what to do, in French."""
+
+
+@dataclass(frozen=True)
+class FinishOutcome:
+    pages: int
+    card_pages: int
+    search: SearchOutcome
+    pdf_pages: int | None
+
+
+# --- prepare: the work folder an engine without hooks builds ---------------------------------------------
+
+
+def prepare(bank: Bank, project: Project, workdir: Path, engine: Engine) -> Path:
+    """Write the work folder for `engine` (emptied first); returns its configuration file."""
+    _empty_work_folder(workdir)
+    docs = workdir / DOCS_DIR
+    shutil.copytree(project.root / DOCS_DIR, docs)
+    _expand_hand_written(bank, project, docs)
+    pages, published = site_contents(bank, project, settings_of(site_settings(project)))
+    _write_tree(docs, {page.src_uri: page.content for page in pages})
+    _write_tree(docs, published)
+    for path, source in engine_assets().items():
+        if not (docs / path).exists():  # a file of docs/ at the same path takes precedence, as with the hooks
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, docs / path)
+    _copy_theme(project, engine, workdir / THEME_DIR)
+    config = workdir / CONFIG_FILE
+    config.write_text(yaml.safe_dump(engine_config(project, bank), allow_unicode=True, sort_keys=False),
+                      encoding="utf-8")
+    return config
+
+
+def _empty_work_folder(workdir: Path) -> None:
+    """Empty the folder a previous `prepare` wrote; refuse any other that is not empty (a mistyped --out
+    must not erase the project's pages)."""
+    if workdir.exists() and any(workdir.iterdir()):
+        if not (workdir / WORK_MARK).is_file():
+            raise EngineError(f"{workdir} n'est pas vide et n'a pas été écrit par « recueil prepare » : "
+                              "choisissez un dossier vide ou nouveau")
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / WORK_MARK).write_text("Dossier de travail de « recueil prepare » : il est vidé à chaque fois.\n",
+                                     encoding="utf-8")
+
+
+def _expand_hand_written(bank: Bank, project: Project, docs: Path) -> None:
+    """The `<!-- recueil:NAME -->` blocks of every hand-written page (the hooks do it in on_page_markdown)."""
+    for page in sorted(docs.rglob("*.md")):
+        src_uri = page.relative_to(docs).as_posix()
+        text = page.read_text(encoding="utf-8")
+        expanded = expand_markers(text, bank, project, src_uri, f"{DOCS_DIR}/{src_uri}")
+        if expanded != text:
+            page.write_text(expanded, encoding="utf-8")
+
+
+def _write_tree(base: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        target = base / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _copy_theme(project: Project, engine: Engine, target: Path) -> None:
+    """The engine's overrides, with the partials it shares with the Material ones (same words, same filters)."""
+    own = project.root / engine.theme
+    if not own.is_dir():
+        raise EngineError(f"{engine.name} : le dossier du thème {engine.theme}/ est introuvable dans "
+                          f"{project.root} ; il porte la recherche et l'accessibilité du site sur ce moteur")
+    shared = project.root / "overrides"
+    for relative in SHARED_PARTIALS:
+        if (shared / relative).is_file():
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(shared / relative, target / relative)
+    shutil.copytree(own, target, dirs_exist_ok=True)
+
+
+def engine_config(project: Project, bank: Bank) -> dict[str, Any]:
+    """The project's mkdocs.yml for an engine without hooks: no `hooks:`, the work folder's docs, site and
+    theme, the recommendations' section expanded in the nav (the hooks do it in on_config)."""
+    config = _read_config(project.root / CONFIG_FILE)
+    config.pop("hooks", None)
+    # The site search is Pagefind (recueil finish): the engine's own search, on unless said, stays off.
+    config.update(docs_dir=DOCS_DIR, site_dir=SITE_DIR, plugins=[{"search": {"enabled": False}}])
+    theme: dict[str, Any] = config["theme"] if isinstance(config.get("theme"), dict) else {}
+    # Zensical's "classic" look is Material's, which the site's styles were written for.
+    config["theme"] = {**theme, "custom_dir": THEME_DIR, "variant": "classic"}
+    if "nav" in config:
+        config["nav"] = _expand_nav(config["nav"], bank)
+    return config
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags: not for us
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+    except (OSError, yaml.YAMLError) as error:
+        raise EngineError(f"{path} : configuration illisible ({error})") from None
+    if not isinstance(data, dict):
+        raise EngineError(f"{path} : la configuration doit être un dictionnaire YAML")
+    return data
+
+
+def _expand_nav(nav: Any, bank: Bank) -> Any:
+    if isinstance(nav, list):
+        return [_expand_nav(item, bank) for item in nav]
+    if isinstance(nav, dict):
+        return {title: (recommendation_nav(bank) if value == RECOMMENDATIONS_URI else _expand_nav(value, bank))
+                for title, value in nav.items()}
+    return nav
+
+
+# --- the engine's own build --------------------------------------------------------------------------------
+
+
+def run_engine(engine: Engine, config: Path, site: Path | None, strict: bool = False) -> float:
+    """Run `python -m <engine> build` on `config`; returns its time in seconds. `site`: where to write
+    (engines that take `-d`; Zensical writes to the config's site_dir)."""
+    command = [sys.executable, "-m", engine.module, "build", "-f", str(config)]
+    if site is not None:
+        command += ["-d", str(site)]
+    if strict:
+        command.append("--strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    try:
+        result = subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True, timeout=3600)
+    except FileNotFoundError:
+        raise EngineError(f"{engine.name} : Python introuvable ({sys.executable})") from None
+    if result.returncode != 0:
+        output = (result.stderr or result.stdout).strip()
+        if f"No module named {engine.module}" in output:
+            raise EngineError(f"{engine.name} n'est pas installé : « pip install -e '.[engines]' »") from None
+        raise EngineError(f"{engine.name} : la construction a échoué (code {result.returncode})\n"
+                          f"{_last_lines(output)}")
+    return time.perf_counter() - started
+
+
+def _last_lines(text: str, count: int = 25) -> str:
+    """What the engine said last, colours removed; of a Python traceback, only its message (the cause, not
+    the program's inner path), after what the engine printed before it (its warnings)."""
+    lines = ANSI_CODES.sub("", text).splitlines()
+    if (start := next((i for i, line in enumerate(lines) if line.startswith("Traceback (most recent")), None)) is not None:
+        lines = [*lines[:start], lines[-1]]
+    return "\n".join(lines[-count:])
+
+
+# --- finish: what the hooks do during a build, done on the built site ----------------------------------------
+
+
+def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) -> FinishOutcome:
+    """Make a site built without the hooks the same as one built with them. `pdf`: None follows RECUEIL_PDF."""
+    if not (site / "index.html").is_file():
+        raise EngineError(f"{site} ne contient pas de site construit (index.html) : construisez-le d'abord")
+    settings = site_settings(project)
+    site_name = settings.get("site_name", "Recueil")
+    generated, published = site_contents(bank, project, settings_of(settings))
+    sources = {page_url(page.src_uri): (page.src_uri, page.source) for page in generated}
+    card_urls = {url for url, (_, source) in sources.items() if source}  # made from a card, as the hooks' card_pages
+    pages = cards = 0
+    for path, url in _built_pages(site):
+        html = path.read_text(encoding="utf-8")
+        if url in sources:
+            html = edit_link(html, *sources[url])
+        path.write_text(finish_page(html, url, site_name, card=url in card_urls), encoding="utf-8")
+        pages += 1
+        cards += url in card_urls
+    if cards != len(card_urls):
+        raise EngineError(f"{site} : {len(card_urls) - cards} page(s) de fiche manquent au site construit")
+    _write_tree(site, published)
+    search = index_site(site)
+    return FinishOutcome(pages, cards, search, _print_guide(bank, project, site, settings, pdf))
+
+
+def _built_pages(site: Path) -> Iterator[tuple[Path, str]]:
+    """Every HTML page of the built site with its address ('cas/x/'), the search index's own files aside."""
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        if relative.split("/", 1)[0] != INDEX_DIR:
+            yield path, relative.removesuffix("index.html")
+
+
+def finish_page(html: str, url: str, site_name: str, card: bool) -> str:
+    """One built page: its content sanitised if made from a card, its h1 the skip link's target, the feed announced."""
+    start, end = html.find(CONTENT_START), html.find(CONTENT_END)
+    if start < 0 or end < start:
+        if card:
+            raise EngineError(f"{url} : le thème n'a pas marqué le contenu de la page ({CONTENT_START}) ; "
+                              "construisez avec le thème du recueil pour ce moteur (overrides-zensical/)")
+        return feed_link(html, url, site_name)
+    content = html[start + len(CONTENT_START):end]
+    if card:
+        content = clean_html(content)
+    before, after = html[:start], html[end + len(CONTENT_END):]
+    if H1_TAG.search(before) is None and (tag := H1_TAG.search(content)) is not None:
+        content, target = _marked_heading(content, tag)
+        before = before.replace(SKIP_LINK, SKIP_LINK.replace("#contenu", f"#{escape(target)}"), 1)
+    return feed_link(before + content + after, url, site_name)
+
+
+def _marked_heading(content: str, tag: re.Match[str]) -> tuple[str, str]:
+    """The content with its first h1 focusable by the skip link (overrides/partials/recueil-skip.html)."""
+    found = ID_ATTRIBUTE.search(tag[0])
+    target = found[1] if found else "contenu"
+    marked = tag[0][:3] + ("" if found else ' id="contenu"') + ' tabindex="-1"' + tag[0][3:]
+    return content[:tag.start()] + marked + content[tag.end():], target
+
+
+def edit_link(html: str, src_uri: str, source: str | None) -> str:
+    """The edit button of a page the engine made: to its card's file (`cases/x.md`), or none for a listing,
+    as the hooks do (an engine without hooks points it at docs/, where no such file is)."""
+    button = re.compile(r'<a href="([^"]*)' + re.escape(src_uri) + r'"([^>]*class="md-content__button md-icon"'
+                        r'[^>]*rel="edit"[^>]*)>.*?</a>', re.DOTALL)
+    if source is None:
+        return button.sub("", html, count=1)
+    return button.sub(lambda found: f'<a href="{urljoin(found[1], "../" + source)}"{found[2]}>' +
+                      found[0][found[0].index(">") + 1:], html, count=1)
+
+
+def feed_link(html: str, url: str, site_name: str) -> str:
+    """The Atom feed announced in the head, by a relative address (as hooks/recueil_hooks.py). Not on the
+    404 page, served at any address (its links start from site_url; MkDocs does not announce it there)."""
+    if url == NOT_FOUND_PAGE:
+        return html
+    href = "../" * url.count("/") + FEED_PATH
+    link = (f'<link rel="alternate" type="application/atom+xml" title="{escape(site_name)} : {FEED_TITLE}" '
+            f'href="{escape(href)}">')
+    return html.replace("</head>", link + "</head>", 1)
+
+
+def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, str], pdf: bool | None) -> int | None:
+    setting = pdf_setting() if pdf is None else pdf
+    if setting is False:
+        return None
+    try:
+        outcome = write_pdf(bank, project, site / GUIDE_PDF, info_for(settings, project), reuse=setting is None)
+    except Exception as error:  # WeasyPrint's failures come in many types: report them in French
+        raise EngineError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
+    return outcome.pages
+
+
+def replace_site(built: Path, out: Path) -> None:
+    """Put the built site at `out`, replacing a site built there before (never a folder of another kind)."""
+    if out.exists() and any(out.iterdir()):
+        if not (out / "index.html").is_file() or out.resolve() in built.resolve().parents:
+            raise EngineError(f"{out} n'est pas vide et ne contient pas de site construit : choisissez un "
+                              "autre dossier pour --out (par défaut : site)")
+        shutil.rmtree(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(built), str(out))
