@@ -54,8 +54,13 @@ CONFIG_FILE = "mkdocs.yml"
 THEME_DIR = "theme"  # in the work folder: the theme overrides given to the engine
 WORK_MARK = ".recueil-prepare"  # what says a work folder may be emptied by the next `prepare`
 SITE_DIR = "site"  # in the work folder: where the engine writes (Zensical wants it inside its project)
+# Partials that Zensical's theme reads as Material's does: one file for both (overrides/), written in
+# what Jinja2 and MiniJinja both accept.
 SHARED_PARTIALS = ("partials/languages/custom.html",
-                   "partials/recueil-search-dialog.html")
+                   "partials/recueil-search-dialog.html",
+                   "partials/footer.html",
+                   "partials/copyright.html",
+                   "partials/source.html")
 NOT_FOUND_PAGE = "404.html"
 CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:content:end -->"
 SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
