@@ -124,6 +124,16 @@ def test_given_fields_win_and_an_epci_is_an_intercommunalite(tmp_path):
     assert case.reference.population == 480178
 
 
+def test_a_departement_code_gives_its_name_and_region_and_no_population(tmp_path):
+    project = project_with(tmp_path, {"test.md": card('name: Essonne (conseil départemental)\ninsee: "91"')})
+    case = load_bank(Project(project)).case_by_slug["test"]
+    place = case.meta.territory
+    assert (place.name, place.kind, place.departement, place.region) == (
+        "Essonne (conseil départemental)", "departement", "Essonne", "Île-de-France")
+    assert place.population is None and case.stratum.id == "non-renseignee"
+    assert case.reference is not None and case.reference.kind_label == "département"
+
+
 @pytest.mark.parametrize(("territory", "expected"), [
     ('name: Alès\ninsee: "30999"',
      "cases/test.md:6: territory.insee: code 30999 inconnu (vouliez-vous dire Alès, 30007 ?)"),
@@ -159,6 +169,12 @@ def test_given_fields_win_and_an_epci_is_an_intercommunalite(tmp_path):
      "cases/test.md:6: avertissement: territory.population: 40 802 habitants en 2018, 11,5 % de moins que la "
      "population légale 2023 (46 125) (écart plausible en 5 ans : 9,5 % au plus ; vérifiez le chiffre et sa source, "
      "ou retirez population pour reprendre celle du référentiel)"),
+    ('insee: "99"',
+     "cases/test.md:5: territory.insee: code 99 inconnu (vérifiez le code du département (par exemple « 91 » pour "
+     "l'Essonne, « 2A » pour la Corse-du-Sud))"),
+    ('kind: commune\ninsee: "2A"',
+     "cases/test.md:5: territory.kind: 'commune' ne convient pas à un code de département "
+     "(écrivez kind: departement, ou retirez la ligne)"),
     ("kind: commune", "cases/test.md:4: territory.name: champ obligatoire manquant "
                       "(ajoutez la ligne « name: … », ou le code du territoire : insee ou siren)"),
 ])
@@ -168,6 +184,7 @@ def test_each_territory_problem_word_for_word(tmp_path, territory, expected):
 
 @pytest.mark.parametrize("territory", [
     'insee: "30007"', 'insee: "30007"\npopulation: 45500\npopulation_year: 2022', 'siren: "200066918"',
+    'insee: "2A"', 'insee: "971"\nkind: departement',
     "name: Barcelone\nkind: etranger\ncountry: Espagne", "name: Plusieurs villes\nkind: multi-territoires",
 ])
 def test_good_codes_and_cards_without_code_pass(tmp_path, territory):
@@ -194,7 +211,7 @@ def test_every_french_single_territory_card_has_a_code_and_its_size_is_sourced()
     bank = load_bank(Project(ROOT))
     for case in bank.cases:
         place = case.meta.territory
-        if place.country == "France" and place.kind in ("commune", "intercommunalite"):
+        if place.country == "France" and place.kind != "multi-territoires":
             assert place.insee or place.siren, case.slug
             assert case.reference is not None, case.slug
         if place.population is not None:

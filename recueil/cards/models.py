@@ -66,9 +66,10 @@ class Territory(Card):
                                      description="Département. Repris du référentiel si omis et qu'un code est donné.",
                                      examples=["Deux-Sèvres"])
     country: Line = Field("France", title="Pays", description="Pays.", examples=["France"])
-    insee: Annotated[str, StringConstraints(pattern=r"^\d[0-9AB]\d{3}$")] | None = Field(
+    insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d[0-9AB]|9[78]\d)$")] | None = Field(
         None, title="Code Insee de la commune",
-        description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets. "
+        description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets ; "
+                    "pour un département, son code (2 ou 3 caractères, par exemple « 91 »). "
                     "Pour une intercommunalité, donnez siren.", examples=["79191"])
     siren: Annotated[str, StringConstraints(pattern=r"^\d{9}$")] | None = Field(
         None, title="SIREN de l'intercommunalité",

@@ -1,6 +1,7 @@
 """Cards that name their territory by code: the checks of `recueil check`, and what is derived.
 
-A card gives `territory.insee` (a commune) or `territory.siren` (an intercommunalité); its name,
+A card gives `territory.insee` (a commune, or a département by its 2- or 3-character code) or
+`territory.siren` (an intercommunalité); its name,
 kind, département, région and legal population are taken from the reference when it does not
 give them. A population the card gives is kept (with its own year and source) and checked for
 plausibility against the reference: see `plausible_gap`.
@@ -16,7 +17,7 @@ from typing import Any
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.suggest import fold
 
-from .reference import Reference, Territory, load_reference, name_key
+from .reference import DEPARTEMENT, Reference, Territory, load_reference, name_key
 
 # How far a population given with its year may stray from the reference before `recueil check`
 # warns: 2 % (rounding, the municipale/totale difference, a figure « about N ») plus 1.5 % per
@@ -25,6 +26,7 @@ BASE_TOLERANCE = 0.02
 YEARLY_TOLERANCE = 0.015
 COMMUNE, EPCI = "commune", "intercommunalite"
 EPCI_PREFIXES = ("cc ", "ca ", "cu ")
+DEPARTEMENT_HINT = "vérifiez le code du département (par exemple « 91 » pour l'Essonne, « 2A » pour la Corse-du-Sud)"
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def territory_of(place: dict[str, Any], reference: Reference) -> Territory | Non
     """The reference territory a card's `territory` block names by code, if known."""
     insee, siren = place.get("insee"), place.get("siren")
     if isinstance(insee, str):
-        return reference.commune(insee)
+        return reference.commune(insee) if len(insee) == 5 else reference.departement_territory(insee)
     if isinstance(siren, str):
         return reference.epci(siren)
     return None
@@ -63,13 +65,18 @@ def territory_of(place: dict[str, Any], reference: Reference) -> Territory | Non
 
 def derived_fields(given: dict[str, Any], found: Territory, reference: Reference) -> dict[str, Any]:
     """The fields of the `territory` block once completed from the reference (given ones win)."""
-    derived: dict[str, Any] = {"name": found.name, "kind": COMMUNE if found.is_commune else EPCI,
+    derived: dict[str, Any] = {"name": found.name, "kind": expected_kind(found),
                                "departement": found.departement.name if found.departement else None,
                                "region": found.region.name if found.region else None}
     if found.population is not None and given.get("population") is None:
         derived.update(population=found.population, population_year=reference.source.population_year,
                        population_source=reference_source(reference))
     return {key: value for key, value in derived.items() if value is not None and given.get(key) is None}
+
+
+def expected_kind(found: Territory) -> str:
+    """The `territory.kind` a code names: commune, département or intercommunalité."""
+    return COMMUNE if found.is_commune else DEPARTEMENT if found.is_departement else EPCI
 
 
 def check_territories(cases: Sequence[Any], reference: Reference | None = None) -> Iterator[Problem]:
@@ -106,16 +113,17 @@ def _check_code(card: Any, place: dict[str, Any], reference: Reference) -> Itera
                           f"la commune a aujourd'hui le code {current.code}, {current.name}" if current else
                           "donnez le code actuel de la commune")
             return
-        if len(code) != (5 if field == "insee" else 9) or (field == "siren" and not code.isdigit()):
+        if len(code) not in ((2, 3, 5) if field == "insee" else (9,)) or (field == "siren" and not code.isdigit()):
             return  # the schema reports the pattern
         what = "code" if field == "insee" else "SIREN"
-        yield Problem(card.path, line, f"territory.{field}", f"{what} {code} inconnu",
-                      _did_you_mean(place.get("name"), reference, communes=field == "insee"))
+        hint = (DEPARTEMENT_HINT if field == "insee" and len(code) < 5
+                else _did_you_mean(place.get("name"), reference, communes=field == "insee"))
+        yield Problem(card.path, line, f"territory.{field}", f"{what} {code} inconnu", hint)
         return
-    expected = COMMUNE if found.is_commune else EPCI
+    expected = expected_kind(found)
     kind = place.get("kind")
     if isinstance(kind, str) and kind != expected:
-        what = "de commune" if found.is_commune else "d'intercommunalité"
+        what = {COMMUNE: "de commune", DEPARTEMENT: "de département"}.get(expected, "d'intercommunalité")
         yield Problem(card.path, card.line_of("territory", "kind"), "territory.kind",
                       f"'{kind}' ne convient pas à un code {what}", f"écrivez kind: {expected}, ou retirez la ligne")
     name = place.get("name")

@@ -21,6 +21,7 @@ EPCI_KINDS = {"CC": "communauté de communes", "CA": "communauté d'agglomérati
               "METRO": "métropole", "MET69": "métropole"}
 # For « même type de territoire »: the Métropole de Lyon (MET69) is a métropole like the others.
 EPCI_GROUPS = {"MET69": "METRO"}
+DEPARTEMENT = "departement"  # the kind of a département named by its code (territory_kinds in taxonomies.yml)
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Territory:
-    """A commune (code: 5 characters) or an EPCI (code: its 9-digit SIREN), as the reference has it."""
+    """A commune (code: 5 characters), a département (its code: 2 or 3 characters; no population in the
+    reference) or an EPCI (code: its 9-digit SIREN), as the reference has it."""
 
     code: str
     name: str
-    kind: str  # "commune" or the EPCI kind: CC, CA, CU, METRO, MET69
+    kind: str  # "commune", "departement" or the EPCI kind: CC, CA, CU, METRO, MET69
     population: int | None
     departement: Departement | None
     region: Region | None
@@ -70,8 +72,14 @@ class Territory:
         return self.kind == "commune"
 
     @property
+    def is_departement(self) -> bool:
+        return self.kind == DEPARTEMENT
+
+    @property
     def kind_label(self) -> str:
-        return "commune" if self.is_commune else EPCI_KINDS.get(self.kind, "intercommunalité")
+        if self.is_commune or self.is_departement:
+            return "commune" if self.is_commune else "département"
+        return EPCI_KINDS.get(self.kind, "intercommunalité")
 
     @property
     def similarity_kind(self) -> str:
@@ -123,6 +131,13 @@ class Reference:
     def commune(self, code: str) -> Territory | None:
         row = self._commune_rows.get(code)
         return None if row is None else self._commune_of(row)
+
+    def departement_territory(self, code: str) -> Territory | None:
+        """A département named by its code, as a territory (the reference gives it no population)."""
+        found = self.departements.get(code)
+        if found is None:
+            return None
+        return Territory(code, found.name, DEPARTEMENT, None, found, found.region, "", self.source)
 
     def epci(self, siren: str) -> Territory | None:
         row = self._epci_rows.get(siren)
