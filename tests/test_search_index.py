@@ -21,7 +21,7 @@ from recueil.bank.bank import Bank, Case, Recommendation, load_bank
 from recueil.cards.sanitize import clean_html
 from recueil.project import Project
 from recueil.search import pagefind as search
-from recueil.search.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, write_index
+from recueil.search.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, messages_of, write_index
 from recueil.search.pagefind import SearchIndexError, index_site
 from tests.conftest import ROOT
 from tests.html_safety import local, parse_document
@@ -247,6 +247,34 @@ def test_the_index_files_are_complete_once_finish_returns(tmp_path):
     entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["fr"]["page_count"] == 1
     assert all(path.stat().st_size > 0 for path in (tmp_path / "pagefind").rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(("chunks", "messages"), [
+    ([b"YQ==,Yg==,"], [b"YQ==", b"Yg=="]),  # two answers in one read
+    ([b"YW", b"Jj", b"ZA==,"], [b"YWJjZA=="]),  # one answer over three reads
+    ([b"YQ==", b",", b"", b"Yg==,"], [b"YQ==", b"Yg=="]),  # the comma alone, an empty read
+    ([b"YQ==,Yg"], [b"YQ=="]),  # the output closed in the middle of an answer: it is not given
+    ([b",,"], [b"", b""]),
+])
+def test_answers_are_cut_at_each_comma_wherever_the_reads_fall(chunks, messages):
+    assert list(messages_of(iter(chunks))) == messages
+
+
+def test_a_large_answer_read_in_pipe_sized_pieces_comes_back_whole():
+    """GetFiles answers with the whole index in one message (57 MB at 10,000 cases), read 64 KiB at
+    a time: every byte, once, in order (speed: benchmarks/bench_build.py)."""
+    message = bytes(range(65, 91)) * 400_000  # 10.4 MB, no comma
+    stream = message + b"," + b"Zm9v,"
+    pieces = [stream[i:i + 65536] for i in range(0, len(stream), 65536)]
+    assert list(messages_of(iter(pieces))) == [message, b"Zm9v"]
+
+
+def test_an_answer_that_is_not_of_the_protocol_stops_the_wait_with_the_reason(tmp_path):
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nhead -c 1 >/dev/null\nprintf 'pas du base64 !,'\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    with pytest.raises(IndexerError, match=r"^Pagefind s'est arrêté \(code 3\) : réponse illisible \("):
+        StreamingIndexer(fake, {}, timeout=60)
 
 
 def test_index_files_are_written_only_inside_the_index_folder(tmp_path):

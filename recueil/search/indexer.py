@@ -26,7 +26,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -34,6 +34,7 @@ from typing import IO, Any
 SEARCH_START, SEARCH_END = "<!-- search-index:start -->", "<!-- search-index:end -->"
 _STOP = None
 NICENESS = 10
+READ_BYTES = 1 << 20  # one read of Pagefind's answers
 TIMEOUT_S = 900.0  # longest wait for an answer of Pagefind before the build gives up
 
 
@@ -81,6 +82,26 @@ def write_index(files: list[dict[str, str]], output: Path) -> None:
             raise IndexerError(f"Pagefind a donné un fichier hors de l'index ({file['path']})")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
+
+
+def messages_of(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The messages of Pagefind's answer stream, each ended by a comma, as the chunks read arrive.
+
+    Only the new chunk is searched for the end of a message, and the bytes of an unfinished one are
+    kept in a list until it ends: the answer to GetFiles is one message of the whole index (57 MB
+    at 10,000 synthetic cases), read 1 MiB at a time. Joining and splitting the whole pending
+    buffer at every chunk, as before, copied it once per chunk: time grew with the square of the
+    index, 41 s at 10,000 cases."""
+    pending: list[bytes] = []
+    for chunk in chunks:
+        start = 0
+        while (end := chunk.find(b",", start)) >= 0:
+            pending.append(chunk[start:end])
+            yield b"".join(pending)
+            pending.clear()
+            start = end + 1
+        if start < len(chunk):
+            pending.append(chunk[start:])
 
 
 class StreamingIndexer:
@@ -216,16 +237,16 @@ class StreamingIndexer:
     def _read(self) -> None:
         stdout = self.process.stdout
         assert stdout is not None
-        pending = b""
-        while chunk := stdout.read(1 << 16):
-            pending += chunk
-            *messages, pending = pending.split(b",")
-            for message in messages:
+        try:
+            for message in messages_of(iter(lambda: stdout.read(READ_BYTES), b"")):
                 answer = json.loads(base64.b64decode(message))
                 with self._answered:
                     self._answers[int(answer.get("message_id") or 0)] = answer["payload"]
                     self._answered.notify_all()
-        self._fail("le service s'est arrêté")
+        except (ValueError, KeyError, AttributeError) as error:  # not a message of the protocol
+            self._fail(f"réponse illisible ({error})")
+            return
+        self._fail("le service s'est arrêté")  # its output closed: what is unanswered never will be
 
     def _fail(self, reason: str) -> None:
         with self._answered:
