@@ -153,6 +153,8 @@ def make_baseline(project: Path) -> Path:
     config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
     config.pop("hooks", None)
     config["theme"].pop("custom_dir", None)  # plain Material: none of our theme overrides
+    if config["theme"].get("language") == "custom":  # our corrected French lives in overrides/
+        config["theme"]["language"] = "fr"  # Material's own
     config.update(docs_dir=docs.name, nav=expanded_nav(project), plugins=MATERIAL_SEARCH)
     path = project / "mkdocs-baseline.yml"
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML

@@ -1,0 +1,25 @@
+"""The benchmark's projects build: its copy of the site with the hooks, and its plain-Material
+baseline (benchmarks/bench_build.py). Its timings are not tested here; that they can be taken is.
+The baseline broke once unnoticed: our theme's `language: custom` lives in overrides/, which the
+baseline leaves out."""
+
+from __future__ import annotations
+
+import yaml
+
+from benchmarks import bench_build
+from tests.conftest import ROOT
+
+
+def test_the_baseline_is_plain_material_on_the_same_pages_and_builds(tmp_path):
+    project = bench_build.make_project(tmp_path / "projet", None)
+    baseline = bench_build.make_baseline(project)
+    config = yaml.safe_load(baseline.read_text(encoding="utf-8"))
+    assert "hooks" not in config and "custom_dir" not in config["theme"]
+    assert config["plugins"] == bench_build.MATERIAL_SEARCH
+    run, _ = bench_build.timed(bench_build.build_command(baseline, project / "site-baseline"), project)
+    assert run.seconds > 0
+    cases = {path.stem for path in (ROOT / "cases").glob("*.md")}
+    built = {path.parent.name for path in (project / "site-baseline" / "cas").glob("*/index.html")}
+    assert cases <= built
+    assert '<html lang="fr"' in (project / "site-baseline" / "index.html").read_text(encoding="utf-8")
