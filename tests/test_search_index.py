@@ -261,7 +261,7 @@ def test_answers_are_cut_at_each_comma_wherever_the_reads_fall(chunks, messages)
 
 
 def test_a_large_answer_read_in_pipe_sized_pieces_comes_back_whole():
-    """GetFiles answers with the whole index in one message (57 MB at 10,000 cases), read 64 KiB at
+    """GetFiles answers with the whole index in one message (about 58 MB at 10,000 cases), read 64 KiB at
     a time: every byte, once, in order (speed: benchmarks/bench_build.py)."""
     message = bytes(range(65, 91)) * 400_000  # 10.4 MB, no comma
     stream = message + b"," + b"Zm9v,"

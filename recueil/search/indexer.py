@@ -88,10 +88,10 @@ def messages_of(chunks: Iterable[bytes]) -> Iterator[bytes]:
     """The messages of Pagefind's answer stream, each ended by a comma, as the chunks read arrive.
 
     Only the new chunk is searched for the end of a message, and the bytes of an unfinished one are
-    kept in a list until it ends: the answer to GetFiles is one message of the whole index (57 MB
-    at 10,000 synthetic cases), read 1 MiB at a time. Joining and splitting the whole pending
-    buffer at every chunk, as before, copied it once per chunk: time grew with the square of the
-    index, 41 s at 10,000 cases."""
+    kept in a list until it ends. The answer to GetFiles is one message holding the whole index
+    (about 58 MB at 10,000 synthetic cases), which the pipe delivers 64 KiB at a time. Joining and
+    splitting the whole pending buffer at every chunk, as before, copied it once per chunk: time
+    grew with the square of the index (39 s for 57 MB; now 0.08 s)."""
     pending: list[bytes] = []
     for chunk in chunks:
         start = 0
