@@ -4,6 +4,10 @@ Each file lists, for one source document (or several), every experience the docu
 with the card that tells it, and every card or recommendation resting on it with the passages
 read and what was checked. Line ranges point into the team's copies of the sources
 (../shared/sources/); they are checked against those files when they are beside the project.
+
+A card written from public web pages (no file of ../shared/sources) is audited in a document whose
+`source` is `pages`: each entry lists the `pages` read (address, date, what the card takes from it),
+and every address is one of the card's own sources.
 """
 
 from __future__ import annotations
@@ -39,8 +43,11 @@ def _target(entry: dict[str, Any]) -> tuple[str, str]:
     return "recommendations", entry["recommendation"]
 
 
+WEB_PAGES = "pages"  # the `source` of an audit document about cards written from public web pages
+
+
 def _ranges(entry: dict[str, Any]) -> list[str]:
-    lines = entry["lines"]
+    lines = entry.get("lines", [])
     return [lines] if isinstance(lines, str) else lines
 
 
@@ -57,7 +64,7 @@ def test_every_experience_of_the_sources_maps_to_a_card():
         "communique-datacites-2-laureats-2019.txt", "communique-ami-tee-2022-laureats.txt",
         "article-ami-coeur-de-ville-donnees-2019.txt"}
     for document in documents:
-        for experience in document["experiences"]:
+        for experience in document.get("experiences", []):
             folder, slug = _target(experience)
             assert slug in _slugs(folder), f"{document['source']}: {experience['name']} → {slug}"
 
@@ -68,15 +75,37 @@ def test_entries_say_what_was_checked_and_where():
             assert str(entry["checked"]).strip(), entry
             assert isinstance(entry.get("fixed", []), list), entry
             assert all(LINES.match(str(span)) for span in _ranges(entry)), entry
-        for experience in document["experiences"]:
+            assert entry.get("lines") or document["source"] == WEB_PAGES, entry
+        for experience in document.get("experiences", []):
             assert all(LINES.match(str(span)) for span in _ranges(experience)), experience
 
 
 @pytest.mark.skipif(not SOURCES.is_dir(), reason="the team's copies of the sources are not beside the project")
 def test_line_ranges_fall_inside_their_source():
     for document in _documents():
+        if document["source"] == WEB_PAGES:
+            continue
         length = len((SOURCES / document["source"]).read_text(encoding="utf-8").splitlines())
         for entry in [*document["cards"], *document["experiences"]]:
             for span in _ranges(entry):
                 first, last = LINES.match(str(span)).groups()  # type: ignore[union-attr]
                 assert 1 <= int(first) <= int(last or first) <= length, (document["source"], entry)
+
+
+
+def _card_sources(slug: str) -> list[dict[str, Any]]:
+    text = (ROOT / "cases" / f"{slug}.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---\n", 2)[1])["sources"]
+
+
+def test_cards_from_web_pages_name_the_pages_they_rest_on():
+    """Each page an entry says was read is a dated source of the card itself, with what the card takes from it."""
+    entries = [entry for document in _documents() if document["source"] == WEB_PAGES for entry in document["cards"]]
+    for entry in entries:
+        sources = {source.get("url"): source for source in _card_sources(entry["card"])}
+        assert entry["pages"], entry["card"]
+        for page in entry["pages"]:
+            assert page["url"] in sources, (entry["card"], page["url"])
+            assert sources[page["url"]].get("date"), (entry["card"], page["url"])
+            assert str(page["read"]).strip(), (entry["card"], page["url"])
+        assert str(entry["found"]).strip(), entry["card"]
