@@ -23,6 +23,7 @@ from recueil.cards.bodies import markdown_findings
 from recueil.cards.loading import Kind, load_card
 from recueil.cards.models import CASE_SECTIONS, CaseCard, RecommendationCard
 from recueil.cards.problems import Problem
+from recueil.cards.rendering import comparable, html_events, render, site_markdown
 from recueil.cards.sanitize import clean_html
 from recueil.cards.taxonomy import load_taxonomy
 from recueil.cards.validation import validate
@@ -40,6 +41,16 @@ RECOMMENDATION_KEYS = list(RecommendationCard.model_fields)
 SECTIONS = "".join(f"\n\n## {title}\n\nx" for title in CASE_SECTIONS) + "\n"
 HTMLISH = st.text(alphabet=st.sampled_from(list("<>/=\"' &#;:()!-[]{}.\n\tabcdeilmnoprstvxjSCRIPTonerrorhf1")),
                   max_size=200)
+# Pieces of Markdown and HTML that change meaning with what surrounds them (fences, lists, attribute
+# lists, references, raw blocks), joined in any order.
+MARKDOWNISH = st.lists(st.sampled_from([
+    "```", " ```", "~~~", "    code", "> ", "- ", "1. ", "# ", "### ", "{: #x }", '{: title="}" onclick="a" }',
+    "{: data-pagefind-filter=x }", "{: hidden }", "[r]:", "  javascript:alert(1)", "  https://h.example/x.gif",
+    "![i][r]", "[l][r]", "[a](", "javascript:x)", "<div>", "</div>", "<img src=x", "onerror=a>", "<script", ">",
+    "<p hidden>x</p>", '<td style="color:red">', "<!-- recueil:content:end -->", "&#x1b;", "`<b>`", "texte", "",
+    "| a | b |", "|---|:-:|", "| x | y |", "<a href=\"../autre.md\">", "</a>", "<span id=y>", "</span>",
+]), max_size=25).map("\n".join)
+SITE = site_markdown(ROOT)  # the real site's Markdown extensions
 
 
 @contextmanager
@@ -151,8 +162,17 @@ def test_a_valid_card_with_fields_replaced_gives_a_card_or_clean_errors(changes)
 @given(st.one_of(HTMLISH, st.text(max_size=300)))
 def test_card_text_checks_never_fail(text):
     for page in ("cas/fiche.md", "recommandations/fiche.md"):
-        for found in markdown_findings(text, page, lambda path: path.endswith(".md")):
+        for found in markdown_findings(text, page, lambda path: path.endswith(".md"), SITE):
             assert 0 <= found.offset <= text.count("\n") and found.message
+
+
+@FUZZ
+@given(st.one_of(HTMLISH, MARKDOWNISH, st.text(max_size=300)))
+def test_what_the_sanitiser_would_change_the_check_refuses(text):
+    """One rule (issue #24): a text the check accepts comes out of the sanitiser as it went in."""
+    if not list(markdown_findings(text, "cas/fiche.md", lambda path: True, SITE)):
+        rendered = render(text, SITE)
+        assert list(comparable(html_events(clean_html(rendered)))) == list(comparable(html_events(rendered))), text
 
 
 @FUZZ

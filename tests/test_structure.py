@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recueil.cards.bodies import markdown_findings
 from recueil.cards.structure import MAX_LINE, headings, sections_of, structure_problems
 
 LINES = ["## Contexte", "## Action", "# Titre", "texte", "", "```", "~~~", "    ## indenté", "> ## cité",
@@ -36,4 +37,17 @@ def test_no_line_of_the_text_is_lost(lines):
 def test_overlong_lines_are_reported_and_left_unparsed():
     body = "## Contexte\n\n" + "[" * (MAX_LINE + 1) + "\n\n<div>\n"
     assert [(found.offset, found.message) for found in structure_problems(body)] == [
-        (2, f"ligne de {MAX_LINE + 1} caractères"), (4, "balise <div> non fermée")]
+        (2, f"ligne de {MAX_LINE + 1} caractères")]
+    # The rendered text is read without the overlong line: the rest is still judged.
+    assert [(found.offset, found.message) for found in markdown_findings(body, "cas/x.md", lambda path: True)] == [
+        (4, "balise <div> non fermée")]
+
+
+def test_a_list_ten_deep_hides_no_section_and_a_level_one_heading_after_it_is_refused():
+    """CommonMark's preset stops at 20 nesting levels: a list ten deep hid the sections after it."""
+    deep = "\n".join("    " * level + "- niveau" for level in range(10))
+    body = f"## Contexte\n\n{deep}\n\n# Faux titre\n\n## Action mise en œuvre\n\nTexte."
+    assert [(heading.level, heading.title) for heading in headings(body)] == [
+        (2, "Contexte"), (1, "Faux titre"), (2, "Action mise en œuvre")]
+    assert [(found.offset, found.message) for found in markdown_findings(body, "cas/x.md", lambda path: True)] == [
+        (13, "titre de niveau 1 dans le texte")]

@@ -18,6 +18,7 @@ import pytest
 
 from recueil.addresses import ENGINE_ASSETS_DIR
 from recueil.cards.bodies import markdown_findings
+from recueil.cards.rendering import site_markdown
 from recueil.cards.sanitize import card_attribute_problem, clean_html
 
 MATERIAL_JS = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
@@ -84,6 +85,9 @@ def test_a_card_may_not_use_a_data_attribute(owned_names):
             assert name not in clean_html(f'<p {name}="x">x</p>'), name
 
 
+SITE = site_markdown(Path(__file__).resolve().parent.parent)  # the real site's Markdown
+
+
 def test_a_card_may_not_use_a_class_the_scripts_look_up(owned_names):
     for name in sorted(owned_names["class"]):
         assert card_attribute_problem("class", name) is not None, name
@@ -94,10 +98,14 @@ def test_a_card_may_not_use_a_class_the_scripts_look_up(owned_names):
 def test_the_config_attack_of_issue_16_is_refused_and_cannot_reach_the_page():
     attack = ('<div hidden id="__config">{"base": "https://attacker.example/x/", "features": '
               '["navigation.instant"]}</div>\n\nLe texte.\n{: #__config hidden }\n')
-    messages = [finding.message for finding in markdown_findings(attack, "cas/x.md", lambda path: True)]
-    assert messages == ["identifiant « __config » réservé au site"] * 2
-    cleaned = clean_html('<div hidden id="__config">{}</div><p hidden id="__config">Le texte.</p>')
-    assert cleaned == '<div hidden="">{}</div><p hidden="">Le texte.</p>'
+    messages = [finding.message for finding in markdown_findings(attack, "cas/x.md", lambda path: True, SITE)]
+    assert len(messages) == 2  # each of the two elements is refused (its first problem: the hidden text)
+    assert messages == ["texte caché aux lecteurs (attribut hidden)"] * 2
+    visible = 'Le texte.\n{: #__config }\n'
+    assert [finding.message for finding in markdown_findings(visible, "cas/x.md", lambda path: True, SITE)] == [
+        "identifiant « __config » réservé au site"]
+    cleaned = clean_html('<div hidden id="__config">{}</div><p aria-hidden="true" id="__config">Le texte.</p>')
+    assert cleaned == '<div>{}</div><p>Le texte.</p>'
 
 
 def test_a_card_keeps_ids_of_its_own_and_plain_classes():

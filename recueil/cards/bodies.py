@@ -1,48 +1,62 @@
-"""What a card's Markdown links to and which raw HTML it holds, each found at its line.
+"""What a card's Markdown becomes on its page, judged before the page is made, each problem at its line.
 
-The site sanitises the HTML of card pages (see `sanitize`), but a contributor should learn from
-`recueil check` that a script, an event handler, a `javascript:` link or a link to a missing file
-will not work, rather than see it vanish silently. Links are resolved as MkDocs resolves them:
-relative to the card's generated page (`cas/<slug>.md`, `recommandations/<slug>.md`) in the site.
+A card's text comes from a stranger. The site renders it with Python-Markdown and passes the HTML
+through the sanitiser (`sanitize`), which drops whatever its allow-list does not hold. `recueil check`
+applies one rule: **what the page would drop or change, the check refuses**, with the reason and the
+fix. It renders the text as the site does (`rendering`), sanitises that HTML, and compares both as the
+HTML parser reads them: any difference is a problem. The reason is then found by the sanitiser's own
+policy (`sanitize.unsafe_markup`, `card_attribute_problem`), tag by tag of the rendered HTML; a
+difference no reason explains is still refused, with the passage that would vanish.
+
+Beyond what the sanitiser drops, the rendered HTML is also checked for what would break the page:
+links to missing files (resolved as MkDocs resolves them, relative to the card's generated page
+`cas/<slug>.md` or `recommandations/<slug>.md`), a level-1 heading, an id given twice or taken from the
+theme, text hidden from readers (the search would still find it), control characters written as
+entities, HTML comments (the site's own markers are comments) and nesting deeper than `MAX_DEPTH`.
+
+Lines: the rendered HTML does not say where a tag came from, so a problem is placed at the first line
+from which the text's beginning shows it (a bisection over the lines, only for a text with problems).
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from markdown.extensions.toc import slugify
-
+from recueil.cards.rendering import VOID_TAGS, Event, SiteMarkdown, comparable, html_events, render
 from recueil.cards.sanitize import (
+    CARD_PAGE,
+    HEADING_TAGS,
     INVISIBLE,
+    LINK_HINT,
     REMOTE_IMAGE_HINT,
     SCHEME,
     URL_SCHEMES,
-    card_attribute_problem,
     card_id_allowed,
-    raw_tags,
+    clean_html,
     unsafe_markup,
 )
-from recueil.cards.structure import prose_lines
+from recueil.cards.structure import BLOCK_TAGS, MAX_DEPTH, without_long_lines
+from recueil.cards.text import CONTROL_HINT, control_character, control_problem
 
-INLINE_TARGET = re.compile(r"(!?)\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(<[^>\n]*>|[^\s)]*)")
-REFERENCE = re.compile(r"^\s{0,3}(!?)\[[^\]]+\]:\s*(<[^>\n]*>|\S+)")
-# Python-Markdown's own pattern for raw inline HTML (and autolinks, which look the same).
-RAW_HTML = re.compile(r"<(/?[a-zA-Z][^<>@ ]*(?: [^<>]*)?)>")
-ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
-# The three forms of attr_list: `#id`, `.class` and `name=value` (quoted or not).
-ATTR_ITEM = re.compile(r"""(?:^|(?<=\s))(?:#([^\s}]+)|\.([^\s}]+)|([A-Za-z_:][-\w:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s}]+))""")
-ATX_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+# MAX_DEPTH (structure): a page is printed to PDF by WeasyPrint, whose layout recursion failed on
+# 150 levels; a real card uses fewer than ten.
+# Problems placed at their line in one text; more are counted in one last message.
+MAX_PLACED = 20
 
-LINK_HINT = ("écrivez une adresse https://…, le fichier d'une autre fiche comme autre-fiche.md, "
-             "ou une page du site comme ../guide/page.md")
 IMAGE_HINT = "mettez l'image dans docs/assets/ et écrivez ../assets/nom.png"
 HEADING_HINT = "commencez le titre par une lettre ou un chiffre"
 RESERVED_HEADING_HINT = "changez le premier mot du titre : les ancres en md-, pf-, pagefind… et recueil-… sont au site"
+H1_HINT = "le titre de la page vient du champ title : écrivez « ## » pour une section, « ### » pour une sous-partie"
+COMMENT_HINT = "retirez-le : un commentaire n'est pas affiché, et les commentaires « recueil:… » sont au site"
+DEPTH_HINT = f"une fiche imbrique au plus {MAX_DEPTH} niveaux (listes, citations, balises) : aplatissez le texte"
+UNCLOSED_COMMENT_HINT = "fermez-le par --> : sans cela, la suite de la fiche disparaîtrait de la page"
+DROPPED_HINT = "la page n'afficherait pas ce passage : écrivez-le en Markdown simple"
+DUPLICATE_ID_HINT = "un identifiant n'apparaît qu'une fois par page : changez l'un des deux"
 
 
 @dataclass(frozen=True)
@@ -54,24 +68,164 @@ class Finding:
     hint: str
 
 
-def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[Finding]:
-    """Every unsafe tag or attribute, forbidden URL and unresolved link of the Markdown of page `page_uri`."""
-    for offset, line in prose_lines(text):
-        heading = _heading_problem(line)
-        if heading:
-            yield Finding(offset, *heading)
-        for is_image, target in _targets(line):
-            problem = target_problem(target, page_uri, page_exists, is_image)
-            if problem:
-                yield Finding(offset, *problem)
-        for markup in RAW_HTML.findall(line):
-            problem = _raw_html_problem(markup, page_uri, page_exists)
-            if problem:
-                yield Finding(offset, *problem)
-        for attributes in ATTR_LIST.findall(line):
-            problem = _attr_list_problem(attributes, page_uri, page_exists)
-            if problem:
-                yield Finding(offset, *problem)
+def markdown_findings(text: str, page_uri: str, page_exists: Callable[[str], bool],
+                      site: SiteMarkdown | None = None) -> Iterator[Finding]:
+    """Every problem of the Markdown of page `page_uri`, at its line (see the module's docstring)."""
+    site = site or SiteMarkdown()
+    text = without_long_lines(text)  # reported by structure: never given to a parser
+    found = problems_of(text, page_uri, page_exists, site)
+    if not found:
+        return
+    lines = text.split("\n")
+    seen: Counter[tuple[str, str]] = Counter()
+    for problem in found[:MAX_PLACED]:
+        seen[problem] += 1
+        yield Finding(_first_line_showing(lines, problem, seen[problem], page_uri, page_exists, site), *problem)
+    if len(found) > MAX_PLACED:
+        yield Finding(0, f"{len(found) - MAX_PLACED} autre(s) problème(s) dans ce texte",
+                      "corrigez les premiers, puis relancez « recueil check »")
+
+
+def problems_of(text: str, page_uri: str, page_exists: Callable[[str], bool],
+                site: SiteMarkdown) -> list[tuple[str, str]]:
+    """The problems of the text as the site renders it, in the order of the page."""
+    try:
+        rendered = render(text, site)
+    except RecursionError:
+        return [(f"texte imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)", DEPTH_HINT)]
+    events = html_events(rendered)
+    found = list(_explained(events, page_uri, page_exists))
+    if not found and list(comparable(events)) != list(comparable(html_events(clean_html(rendered)))):
+        found.append(_unexplained(events, html_events(clean_html(rendered))))
+    return found
+
+
+def _first_line_showing(lines: list[str], problem: tuple[str, str], count: int, page_uri: str,
+                        page_exists: Callable[[str], bool], site: SiteMarkdown) -> int:
+    """The first line from which the text's beginning holds `count` times this problem (a bisection)."""
+    low, high = 1, len(lines)
+    while low < high:
+        middle = (low + high) // 2
+        shown = problems_of("\n".join(lines[:middle]), page_uri, page_exists, site).count(problem)
+        if shown >= count:
+            high = middle
+        else:
+            low = middle + 1
+    return low - 1
+
+
+def _explained(events: list[Event], page_uri: str, page_exists: Callable[[str], bool]) -> Iterator[tuple[str, str]]:
+    """The reasons, tag by tag, that the page would drop or break part of this HTML."""
+    reader = _Reader(page_uri, page_exists)
+    for event in events:
+        yield from reader.read(event)
+    yield from reader.unclosed()
+
+
+class _Reader:
+    """Reads the rendered HTML of one text in order: open tags, ids, the heading being read."""
+
+    def __init__(self, page_uri: str, page_exists: Callable[[str], bool]) -> None:
+        self.page_uri, self.page_exists = page_uri, page_exists
+        self.open: list[Event] = []
+        self.too_deep = False
+        self.ids: set[str] = set()
+        self.heading: tuple[Event, list[str]] | None = None  # a heading being read, and its words
+
+    def read(self, event: Event) -> Iterator[tuple[str, str]]:
+        if event.kind == "start":
+            yield from self._start(event)
+        elif event.kind == "end":
+            yield from self._end(event.tag)
+        elif event.kind == "text":
+            if self.heading is not None and not any(_is_permalink(tag) for tag in self.open):
+                self.heading[1].append(event.text)
+            if (character := control_character(event.text)) is not None:
+                yield f"{control_problem(character)} (écrit comme entité HTML)", CONTROL_HINT
+            if "<!--" in event.text:
+                yield "commentaire HTML non fermé", UNCLOSED_COMMENT_HINT
+        elif event.kind == "comment":
+            marker = event.text.strip()
+            if marker.startswith("recueil"):
+                yield f"marqueur du site « {marker[:40]} » interdit dans une fiche", COMMENT_HINT
+            else:
+                yield "commentaire HTML", COMMENT_HINT
+        else:
+            yield f"balise « {event.text[:40]} » interdite", DROPPED_HINT
+
+    def _start(self, event: Event) -> Iterator[tuple[str, str]]:
+        if event.tag not in VOID_TAGS:
+            self.open.append(event)
+        if len(self.open) > MAX_DEPTH and not self.too_deep:
+            self.too_deep = True
+            yield f"texte imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)", DEPTH_HINT
+        if event.tag in HEADING_TAGS:
+            self.heading = (event, [])
+        problem = next(self._tag_problems(event), None)
+        if problem:
+            yield problem
+
+    def _end(self, tag: str) -> Iterator[tuple[str, str]]:
+        names = [event.tag for event in self.open]
+        if tag not in names:
+            if tag in BLOCK_TAGS:
+                yield f"balise </{tag}> sans balise <{tag}> ouvrante", f"ajoutez <{tag}> avant, ou retirez </{tag}>"
+            return
+        del self.open[len(names) - 1 - names[::-1].index(tag):]
+        if self.heading is not None and tag == self.heading[0].tag:
+            yield from _heading_problems(self.heading[0], "".join(self.heading[1]).strip())
+            self.heading = None
+
+    def unclosed(self) -> Iterator[tuple[str, str]]:
+        block = next((event.tag for event in self.open if event.tag in BLOCK_TAGS), None)
+        if block:  # the first unclosed block swallows the rest: one message
+            yield (f"balise <{block}> non fermée",
+                   f"fermez-la par </{block}> : sans cela, la suite de la fiche s'afficherait comme du texte brut")
+
+    def _tag_problems(self, event: Event) -> Iterator[tuple[str, str]]:
+        """What is wrong with one tag, in order (the caller keeps the first: one fix at a time)."""
+        if event.tag == "h1":
+            yield "titre de niveau 1 dans le texte", H1_HINT
+        attributes = list(event.attributes)
+        problem = unsafe_markup(event.tag, attributes, CARD_PAGE)
+        if problem and not (event.tag in HEADING_TAGS and problem[0].startswith("identifiant")):
+            yield problem  # a heading's id comes from its words: said when the heading ends
+        for name, value in attributes:
+            if name == "id" and value:
+                if value in self.ids:
+                    yield f"identifiant « {value} » en double", DUPLICATE_ID_HINT
+                self.ids.add(value)
+            elif name in ("href", "src") and value:
+                target = target_problem(value, self.page_uri, self.page_exists, is_image=name == "src")
+                if target:
+                    yield target
+            if value and (character := control_character(value)) is not None:
+                yield f"{control_problem(character)} (attribut {name})", CONTROL_HINT
+
+
+def _is_permalink(event: Event) -> bool:
+    """The `¶` link Python-Markdown's toc adds inside a heading: not part of its words."""
+    return event.tag == "a" and "headerlink" in (dict(event.attributes).get("class") or "").split()
+
+
+def _heading_problems(event: Event, title: str) -> Iterator[tuple[str, str]]:
+    """A heading's anchor comes from its words (or `{: #id }`): one that names the theme's own elements is refused."""
+    anchor = dict(event.attributes).get("id")
+    if anchor is None or card_id_allowed(anchor):
+        return
+    if not anchor or anchor.startswith("_"):
+        yield f"titre « {title} » : il ne commence ni par une lettre ni par un chiffre", HEADING_HINT
+    else:
+        yield f"titre « {title} » : son ancre « {anchor} » est réservée au site", RESERVED_HEADING_HINT
+
+
+def _unexplained(events: list[Event], cleaned: list[Event]) -> tuple[str, str]:
+    """The first passage the sanitiser would change, for a difference no rule above names."""
+    before, after = list(comparable(events)), list(comparable(cleaned))
+    index = next((i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b), min(len(before), len(after)))
+    event = events[index] if index < len(events) else events[-1]
+    shown = event.text if event.kind != "start" else f"<{event.tag}>"
+    return f"passage que la page retirerait : « {shown.strip()[:60]} »", DROPPED_HINT
 
 
 def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool],
@@ -96,69 +250,4 @@ def target_problem(target: str, page_uri: str, page_exists: Callable[[str], bool
         return f"{what} hors du site : {url}", hint
     if not page_exists(resolved):
         return f"{what} vers un fichier introuvable : {url}", hint
-    return None
-
-
-def _targets(line: str) -> Iterator[tuple[bool, str]]:
-    for match in INLINE_TARGET.finditer(line):
-        yield match.group(1) == "!", match.group(2)
-    reference = REFERENCE.match(line)
-    if reference:
-        yield reference.group(1) == "!", reference.group(2)
-
-
-def _raw_html_problem(markup: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
-    if markup.startswith("/"):
-        return None  # a closing tag: its opening tag is the one judged
-    if SCHEME.match(markup) and " " not in markup:  # an autolink, <https://…>
-        return target_problem(markup, page_uri, page_exists)
-    for tag, attributes in raw_tags(f"<{markup}>"):
-        problem = unsafe_markup(tag, attributes) or _attribute_targets(attributes, page_uri, page_exists)
-        if problem:
-            return problem
-    return None
-
-
-def _attr_list_problem(attributes: str, page_uri: str, page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
-    """`{: #id .class name=value }` after a Markdown element sets HTML attributes (attr_list extension)."""
-    pairs: list[tuple[str, str | None]] = list(_attr_list_pairs(attributes))
-    for name, value in pairs:
-        if name == "style":
-            return "attribut style interdit", "la mise en page vient du site : retirez-le"
-        problem = card_attribute_problem(name, value)
-        if problem:
-            return problem
-    return _attribute_targets(pairs, page_uri, page_exists)
-
-
-def _attr_list_pairs(attributes: str) -> Iterator[tuple[str, str]]:
-    for identifier, class_name, name, value in ATTR_ITEM.findall(attributes):
-        if identifier:
-            yield "id", identifier
-        elif class_name:
-            yield "class", class_name
-        else:
-            yield name.lower(), value.strip("\"'")
-
-
-def _heading_problem(line: str) -> tuple[str, str] | None:
-    """A heading's anchor comes from its words: one that names the theme's own elements is refused."""
-    match = ATX_HEADING.match(line)
-    if match is None:
-        return None
-    anchor = slugify(re.sub(r"\{:?[^}]*\}\s*$", "", match.group(1)), "-")
-    if card_id_allowed(anchor):
-        return None
-    if not anchor or anchor.startswith("_"):
-        return f"titre « {match.group(1)} » : il ne commence ni par une lettre ni par un chiffre", HEADING_HINT
-    return f"titre « {match.group(1)} » : son ancre « {anchor} » est réservée au site", RESERVED_HEADING_HINT
-
-
-def _attribute_targets(attributes: Sequence[tuple[str, str | None]], page_uri: str,
-                       page_exists: Callable[[str], bool]) -> tuple[str, str] | None:
-    for name, value in attributes:
-        if name in ("href", "src") and value:
-            problem = target_problem(value, page_uri, page_exists, is_image=name == "src")
-            if problem:
-                return problem
     return None

@@ -21,15 +21,15 @@ every `data-*` attribute; a card owns the rest. Our templates' two `data-*` attr
 (`bodies`), and the sanitiser drops them from the page if one ever got through.
 Images come from the site only: a remote image would be fetched from another host by every reader.
 
-`unsafe_markup` answers the same question for one raw tag of a card body, so that `recueil check`
-refuses, with a message, what the sanitiser would otherwise silently drop.
+`unsafe_markup` answers the same question for one tag of the HTML a card's text becomes, so that
+`recueil check` refuses, with a message, what the sanitiser would otherwise silently drop
+(`recueil.cards.bodies` reads the text as the site renders it, then asks this policy).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import nh3
 
@@ -63,7 +63,9 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 LIST_TAGS = frozenset({"ul", "ol", "li", "dl", "dt", "dd"})
 TABLE_TAGS = frozenset({"table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td"})
 
-GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "hidden", "translate"})
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir", "role", "translate"})
+# What hides an element from readers while the search index still reads its text: never a card's.
+HIDING_ATTRIBUTES = frozenset({"hidden", "aria-hidden"})
 CARD_GLOBAL_ATTRIBUTES = GLOBAL_ATTRIBUTES | TEMPLATE_DATA_ATTRIBUTES
 TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "hreflang"}),
@@ -80,6 +82,8 @@ TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 # Python-Markdown writes table column alignment as `style="text-align: …"`: keep that property only.
 STYLE_PROPERTIES = frozenset({"text-align"})
+LINK_HINT = ("écrivez une adresse https://…, le fichier d'une autre fiche comme autre-fiche.md, "
+             "ou une page du site comme ../guide/page.md")
 MARKDOWN_HINT = "écrivez le texte en Markdown ; seules les balises de mise en forme simple sont permises"
 SCRIPT_HINT = "une fiche ne contient pas de code JavaScript : retirez-le"
 SEARCH_HINT = "les filtres et le classement de la recherche viennent des champs de la fiche : retirez cet attribut"
@@ -87,6 +91,10 @@ DATA_HINT = "les attributs data-… servent aux scripts du site : retirez-le"
 ID_HINT = ("écrivez l'identifiant en minuscules, chiffres et tirets, comme « chiffres-2022 » ; "
            "ceux en _, md-, pf-, pagefind… et recueil-… sont au site")
 CLASS_HINT = "la mise en forme vient du site : retirez cette classe"
+HIDDEN_HINT = ("une fiche ne cache pas de texte : la recherche le trouverait sans que le lecteur le voie ; "
+               "retirez l'attribut, ou le texte")
+STYLE_HINT = "la mise en forme vient du site : retirez l'attribut style (l'alignement des tableaux s'écrit avec :--:)"
+ALIGNMENTS = frozenset({"left", "right", "center"})
 REMOTE_IMAGE_HINT = ("une image distante serait demandée à un autre serveur par chaque lecteur : mettez l'image "
                      "dans docs/assets/ et écrivez ../assets/nom.png")
 
@@ -149,6 +157,8 @@ def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:
         return " ".join(word for word in value.split() if not _class_owned_by_theme(word)) or None
     if name == "src" and is_remote(value):
         return None
+    if name in HIDING_ATTRIBUTES:
+        return None
     return value
 
 
@@ -194,7 +204,7 @@ def unsafe_markup(tag: str, attributes: list[tuple[str, str | None]],
         if not policy.allows_attribute(tag, name):
             return f"attribut {name} interdit sur <{tag}>", MARKDOWN_HINT
         if name in URL_ATTRIBUTES and value is not None and not url_is_safe(value, policy):
-            return f"adresse « {_scheme(value)} » interdite", "un lien mène à une adresse https://… ou à une page du site"
+            return f"adresse « {_scheme(value)} » interdite", LINK_HINT
     return None
 
 
@@ -203,6 +213,10 @@ def card_attribute_problem(name: str, value: str | None) -> tuple[str, str] | No
     name = name.lower()
     if name.startswith("on"):
         return f"attribut {name} interdit", SCRIPT_HINT
+    if name in HIDING_ATTRIBUTES:
+        return f"texte caché aux lecteurs (attribut {name})", HIDDEN_HINT
+    if name == "style" and not plain_alignment(value or ""):
+        return "attribut style interdit", STYLE_HINT
     if reserved_for_search(name):
         return f"attribut {name} réservé à la recherche du site", SEARCH_HINT
     if name.startswith("data-"):
@@ -219,26 +233,13 @@ def card_attribute_problem(name: str, value: str | None) -> tuple[str, str] | No
     return None
 
 
-def raw_tags(text: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """The start tags of a piece of raw HTML, as the browser's tokenizer would read them."""
-    collector = _StartTags()
-    collector.feed(text)
-    collector.close()
-    return collector.found
+def plain_alignment(style: str) -> bool:
+    """The style Python-Markdown writes on a table cell (`text-align: left;`), and nothing else."""
+    declarations = [part.split(":", 1) for part in style.split(";") if part.strip()]
+    return all(len(pair) == 2 and pair[0].strip().lower() in STYLE_PROPERTIES
+               and pair[1].strip().lower() in ALIGNMENTS for pair in declarations)
 
 
 def _scheme(url: str) -> str:
     match = SCHEME.match(INVISIBLE.sub("", url))
     return f"{match.group(1).lower()}:" if match else url
-
-
-class _StartTags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, attrs))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found.append((tag, attrs))

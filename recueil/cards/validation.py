@@ -19,6 +19,7 @@ from recueil.cards.frontmatter import dotted
 from recueil.cards.loading import SLUG, ParsedCard
 from recueil.cards.models import MULTI_TERRITORY
 from recueil.cards.problems import Problem, Severity
+from recueil.cards.rendering import SiteMarkdown, site_markdown
 from recueil.cards.structure import structure_problems
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
@@ -238,24 +239,27 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
     exists = _site_pages(cases, recs, taxonomy)
+    roots = [root for root in map(_root_of, [*cases, *recs]) if root is not None]
+    site = site_markdown(roots[0] if roots else None)
     for card in [*cases, *recs]:
         page = case_uri(card.slug) if card.kind == "case" else recommendation_uri(card.slug)
-        for found in _findings(card.front.body, page, "body", exists):
+        for found in _findings(card.front.body, page, "body", exists, site):
             yield Problem(card.path, card.front.body_line + found.offset, "texte", found.message, found.hint)
         resources = card.data.get("resources")  # the one front-matter field rendered as Markdown
         if isinstance(resources, str):
-            for found in _findings(resources, page, "resources", exists):
+            for found in _findings(resources, page, "resources", exists, site):
                 yield Problem(card.path, card.line_of("resources"), "resources", found.message, found.hint)
 
 
-def _findings(text: str, page: str, field: str, exists: Callable[[str], bool]) -> tuple[Finding, ...]:
+def _findings(text: str, page: str, field: str, exists: Callable[[str], bool],
+              site: SiteMarkdown) -> tuple[Finding, ...]:
     """What a text of a page holds. Under `mkdocs serve`, an unchanged text whose link targets still
     exist (or still do not) is not read again (a thousand cards took a third of a second): its inputs
     are the text and the answers about the paths it asked for last time."""
     name = (page, field)
     before = MEMORY.inputs_of("link checks", name)
-    paths = [path for path, _ in before[1]] if before is not MISSING else []
-    found = MEMORY.get("link checks", name, (text, tuple((path, exists(path)) for path in paths)))
+    paths = [path for path, _ in before[2]] if before is not MISSING else []
+    found = MEMORY.get("link checks", name, (text, site, tuple((path, exists(path)) for path in paths)))
     if found is not MISSING:
         return found  # type: ignore[no-any-return]
     asked: dict[str, bool] = {}
@@ -264,8 +268,8 @@ def _findings(text: str, page: str, field: str, exists: Callable[[str], bool]) -
         asked[path] = answer = exists(path)
         return answer
 
-    findings = tuple(markdown_findings(text, page, ask))
-    MEMORY.put("link checks", name, (text, tuple(asked.items())), findings)
+    findings = tuple(markdown_findings(text, page, ask, site))
+    MEMORY.put("link checks", name, (text, site, tuple(asked.items())), findings)
     return findings
 
 
