@@ -151,17 +151,17 @@ def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) ->
 
 
 def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: Files) -> str:
-    """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...). The
-    engine's pages give their HTML blocks to rawhtml.set_aside: Python-Markdown converts the rest."""
-    try:
-        markdown = expand_markers(markdown, _bank(), _project(), page.file.src_uri, f"docs/{page.file.src_uri}")
-    except MarkerError as error:
-        raise PluginError(str(error)) from None
+    """Expand the `<!-- recueil:NAME -->` blocks of hand-written pages (home page entry points...); never
+    in a page the engine made, which holds a card's text. The engine's pages give their HTML blocks to
+    rawhtml.set_aside: Python-Markdown converts the rest."""
     if page.file.src_uri in _state.generated:
         aside = set_aside(markdown)
         _state.aside[page.file.src_uri] = aside
         return aside.markdown
-    return markdown
+    try:
+        return expand_markers(markdown, _bank(), _project(), page.file.src_uri, f"docs/{page.file.src_uri}")
+    except MarkerError as error:
+        raise PluginError(str(error)) from None
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from recueil.addresses import BANK_URI, FEED_PATH, GUIDE_PDF, case_uri, page_url
 from recueil.bank.bank import load_bank
 from recueil.cli import main as recueil_main
-from recueil.outputs.engines import CONTENT_END, CONTENT_START, edit_link, feed_link, finish_page
+from recueil.outputs.engines import CONTENT_END, content_markers, edit_link, feed_link, finish_page
 from recueil.project import Project
 from tests.conftest import ENGINES, ROOT, build_with, copy_project
 from tests.html_safety import head_of, live_markup
@@ -147,19 +147,28 @@ def test_zensical_pages_of_hostile_cards_have_no_live_markup(tmp_path):
 
 # --- finish, page by page ---------------------------------------------------------------------------------
 
+MARKERS = content_markers("s3cr3t")
 PAGE = ('<html><head><title>t</title></head><body><a href="#contenu" class="md-skip recueil-skip">Aller</a>'
-        f'<article>{CONTENT_START}<h1 id="titre">Titre</h1><p onclick="alert(1)">Texte</p>'
-        f'<script>alert(2)</script>{CONTENT_END}</article></body></html>')
+        f'<article>{MARKERS[0]}<h1 id="titre">Titre</h1><p onclick="alert(1)">Texte</p>'
+        f'<script>alert(2)</script>{MARKERS[1]}</article></body></html>')
 
 
 def test_finish_sanitises_a_card_page_only():
-    card, other = finish_page(PAGE, "cas/x/", "Recueil", card=True), finish_page(PAGE, "guide/x/", "Recueil", card=False)
+    card = finish_page(PAGE, "cas/x/", "Recueil", card=True, markers=MARKERS)
+    other = finish_page(PAGE, "guide/x/", "Recueil", card=False, markers=MARKERS)
     assert "alert" not in card and "<p>Texte</p>" in card
-    assert "onclick" in other and CONTENT_START not in card + other
+    assert "onclick" in other and "s3cr3t" not in card + other
+
+
+def test_a_card_cannot_close_the_region_finish_sanitises():
+    """Issue #24: a card that writes the end marker (without the secret, which it cannot know) stays inside."""
+    forged = PAGE.replace('<p onclick', f'{CONTENT_END}<img src="x" onerror="alert(3)"><p onclick')
+    card = finish_page(forged, "cas/x/", "Recueil", card=True, markers=MARKERS)
+    assert "onerror" not in card and "alert" not in card and "<p>Texte</p>" in card
 
 
 def test_finish_points_the_skip_link_at_the_h1():
-    html = finish_page(PAGE, "cas/x/", "Recueil", card=True)
+    html = finish_page(PAGE, "cas/x/", "Recueil", card=True, markers=MARKERS)
     assert '<a href="#titre" class="md-skip recueil-skip">' in html and '<h1 tabindex="-1" id="titre">' in html
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from recueil.cards.text import CONTROL_HINT, control_problem
+
 FieldPath = tuple[str | int, ...]
 MAX_DEPTH = 12
 FENCES = ("---", "...")
@@ -22,7 +24,6 @@ STR_TAG, INT_TAG = YAML_TAG + "str", YAML_TAG + "int"
 # What a card may hold: texts, numbers, true/false, nothing, dates, lists and groups of fields.
 STANDARD_TAGS = frozenset(YAML_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 LEADING_ZERO = re.compile(r"^[-+]?0[0-9]")
-CONTROL_HINT = "supprimez-le : il vient souvent d'un copier-coller depuis un traitement de texte ou un PDF"
 
 
 def _yaml12(loader: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
@@ -95,7 +96,7 @@ def _compose(yaml_text: str, first_line: int) -> tuple[dict[str, Any], dict[Fiel
         node = yaml.compose(yaml_text, Loader=PYTHON_LOADER if deep else COMPOSER)
     except yaml.reader.ReaderError as error:  # a control character: said with its line, not "position 366"
         line = first_line + yaml_text.count("\n", 0, max(error.position, 0))
-        raise FrontMatterError(line, f"caractère de contrôle U+{error.character:04X} interdit", CONTROL_HINT) from None
+        raise FrontMatterError(line, control_problem(chr(error.character)), CONTROL_HINT) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, yaml_text, first_line) from None
     except yaml.YAMLError as error:

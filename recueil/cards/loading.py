@@ -15,6 +15,7 @@ from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATIO
 from recueil.cards.problems import Problem
 from recueil.cards.structure import headings
 from recueil.cards.suggest import fold
+from recueil.cards.text import CONTROL_HINT, control_character, control_problem
 from recueil.memory import MEMORY
 from recueil.project import Project
 
@@ -208,7 +209,11 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
                            "enregistrez-le en UTF-8 avec le menu « Enregistrer sous » de l'éditeur")
     if not text.strip():
         return "", Problem(shown, 1, "", "fichier vide", "partez du modèle : recueil new case <nom>")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (character := control_character(text)) is not None:  # at its line in the file (YAML counts U+2028 as one)
+        line = text.count("\n", 0, text.index(character)) + 1
+        return "", Problem(shown, line, "", control_problem(character), CONTROL_HINT)
+    return text, None
 
 
 def _section_problems(kind: Kind, front: FrontMatter, shown: str) -> list[Problem]:

@@ -7,6 +7,7 @@ contributor sees an unknown theme and a wrong type in the same run, not one afte
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from recueil.cards.rendering import SiteMarkdown, site_markdown
 from recueil.cards.structure import structure_problems
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
+from recueil.cards.text import CONTROL_HINT, control_character, control_problem
 from recueil.memory import MEMORY, MISSING
 
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
@@ -205,6 +207,16 @@ def check_bidi_controls(cases: list[ParsedCard], recs: list[ParsedCard], taxonom
                               "il change le sens d'affichage du texte : supprimez-le")
 
 
+def check_control_characters(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """Control characters written as YAML escapes ("\\x1b") or HTML entities (&#x1b;): the file itself holds
+    none (loading refuses those at their line), but the value would reach the page, the CSV and the PDF."""
+    for card in [*cases, *recs]:
+        for path, value in _strings_in(card.data, ()):
+            found = control_character(value) or control_character(html.unescape(value))
+            if found:
+                yield Problem(card.path, card.line_of(*path), dotted(path), control_problem(found), CONTROL_HINT)
+
+
 def check_spreadsheet_formulas(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Fields go into cas.csv: a cell starting with = or @ (or +WORD, -WORD) runs as a formula in a spreadsheet."""
     for card in [*cases, *recs]:
@@ -309,7 +321,7 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
     check_recommendation_identity, check_dates, check_status_source, check_territory, check_territory_place,
-    check_plain_text, check_bidi_controls, check_body_links, check_spreadsheet_formulas,
+    check_plain_text, check_bidi_controls, check_control_characters, check_body_links, check_spreadsheet_formulas,
     check_structure, check_recommendations_used,
 )
 

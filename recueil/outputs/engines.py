@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -62,7 +63,11 @@ SHARED_PARTIALS = ("partials/languages/custom.html",
                    "partials/copyright.html",
                    "partials/source.html")
 NOT_FOUND_PAGE = "404.html"
+# What the engine's theme writes around a page's content (overrides-zensical/partials/content.html);
+# `prepare` adds a secret drawn for that work folder, so that a card's text cannot write the markers
+# and close the region that `finish` sanitises (the text comes before the theme's end marker).
 CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:content:end -->"
+SECRET_FILE = ".recueil-secret"  # in the work folder, beside the engine's site
 SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
 FEED_TITLE = "dernières fiches"
 H1_TAG = re.compile(r"<h1(?=[\s>])[^>]*>")
@@ -116,6 +121,7 @@ def prepare(bank: Bank, project: Project, workdir: Path, engine: Engine) -> Path
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, docs / path)
     _copy_theme(project, engine, workdir / THEME_DIR)
+    _mark_content(workdir)
     config = workdir / CONFIG_FILE
     config.write_text(yaml.safe_dump(engine_config(project, bank), allow_unicode=True, sort_keys=False),
                       encoding="utf-8")
@@ -164,6 +170,30 @@ def _copy_theme(project: Project, engine: Engine, target: Path) -> None:
             (target / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(shared / relative, target / relative)
     shutil.copytree(own, target, dirs_exist_ok=True)
+
+
+def content_markers(secret: str) -> tuple[str, str]:
+    """The comments around a page's content in a site built from a work folder with this secret."""
+    return tuple(marker.replace(" -->", f":{secret} -->") for marker in (CONTENT_START, CONTENT_END))  # type: ignore[return-value]
+
+
+def _mark_content(workdir: Path) -> None:
+    """The theme's content markers, given a secret of this work folder (kept beside it for `finish`)."""
+    secret = secrets.token_hex(16)
+    start, end = content_markers(secret)
+    for template in (workdir / THEME_DIR).rglob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        if CONTENT_START in text or CONTENT_END in text:
+            template.write_text(text.replace(CONTENT_START, start).replace(CONTENT_END, end), encoding="utf-8")
+    (workdir / SECRET_FILE).write_text(secret, encoding="utf-8")
+
+
+def _secret_of(site: Path) -> str:
+    try:
+        return (site.parent / SECRET_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        raise EngineError(f"{site} : ce site n'a pas été construit depuis un dossier de « recueil prepare » "
+                          f"({SECRET_FILE} manque à côté) ; lancez « recueil build --engine zensical »") from None
 
 
 def engine_config(project: Project, bank: Bank) -> dict[str, Any]:
@@ -248,6 +278,7 @@ def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) ->
         raise EngineError(f"{site} ne contient pas de site construit (index.html) : construisez-le d'abord")
     settings = site_settings(project)
     site_name = settings.get("site_name", "Recueil")
+    markers = content_markers(_secret_of(site))
     generated, published = site_contents(bank, project, settings_of(settings))
     sources = {page_url(page.src_uri): (page.src_uri, page.source) for page in generated}
     card_urls = {url for url, (_, source) in sources.items() if source}  # made from a card, as the hooks' card_pages
@@ -256,7 +287,7 @@ def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) ->
         html = path.read_text(encoding="utf-8")
         if url in sources:
             html = edit_link(html, *sources[url])
-        path.write_text(finish_page(html, url, site_name, card=url in card_urls), encoding="utf-8")
+        path.write_text(finish_page(html, url, site_name, card=url in card_urls, markers=markers), encoding="utf-8")
         pages += 1
         cards += url in card_urls
     if cards != len(card_urls):
@@ -274,18 +305,20 @@ def _built_pages(site: Path) -> Iterator[tuple[Path, str]]:
             yield path, relative.removesuffix("index.html")
 
 
-def finish_page(html: str, url: str, site_name: str, card: bool) -> str:
-    """One built page: its content sanitised if made from a card, its h1 the skip link's target, the feed announced."""
-    start, end = html.find(CONTENT_START), html.find(CONTENT_END)
+def finish_page(html: str, url: str, site_name: str, card: bool, markers: tuple[str, str]) -> str:
+    """One built page: its content sanitised if made from a card, its h1 the skip link's target, the feed announced.
+    `markers`: the comments around the content, with the work folder's secret (`content_markers`)."""
+    opening, closing = markers
+    start, end = html.find(opening), html.rfind(closing)
     if start < 0 or end < start:
         if card:
             raise EngineError(f"{url} : le thème n'a pas marqué le contenu de la page ({CONTENT_START}) ; "
                               "construisez avec le thème du recueil pour ce moteur (overrides-zensical/)")
         return feed_link(html, url, site_name)
-    content = html[start + len(CONTENT_START):end]
+    content = html[start + len(opening):end]
     if card:
         content = clean_html(content)
-    before, after = html[:start], html[end + len(CONTENT_END):]
+    before, after = html[:start], html[end + len(closing):]
     if H1_TAG.search(before) is None and (tag := H1_TAG.search(content)) is not None:
         content, target = _marked_heading(content, tag)
         before = before.replace(SKIP_LINK, SKIP_LINK.replace("#contenu", f"#{escape(target)}"), 1)

@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-TOKEN = "recueilblocbrut{}x"
-_TOKEN_PARAGRAPH = re.compile(r"<p>recueilblocbrut(\d+)x</p>")
+# A token names a block by its number behind a secret drawn for this process: a card's text cannot
+# write one (a paragraph « recueilblocbrut0x » would have pasted another block of the page, and one
+# with a number past the last block stopped the build with an IndexError).
+_SECRET = secrets.token_hex(12)
+TOKEN = "recueilblocbrut" + _SECRET + "n{}x"
+_TOKEN_PARAGRAPH = re.compile(r"<p>recueilblocbrut" + _SECRET + r"n(\d+)x</p>")
 _OPENING = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)[\s/>]")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:\s[^<>]*)?(/?)>|<!--.*?-->", re.DOTALL)
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
@@ -98,4 +103,9 @@ def put_back(html: str, aside: SetAside) -> str:
     if not aside.blocks:
         return html
     # Python-Markdown writes a raw block followed by a blank line, and ends its output on no whitespace.
-    return _TOKEN_PARAGRAPH.sub(lambda found: aside.blocks[int(found.group(1))] + "\n", html).rstrip()
+    return _TOKEN_PARAGRAPH.sub(lambda found: _block(aside, found), html).rstrip()
+
+
+def _block(aside: SetAside, found: re.Match[str]) -> str:
+    index = int(found.group(1))
+    return aside.blocks[index] + "\n" if index < len(aside.blocks) else found.group(0)
