@@ -12,7 +12,6 @@ import logging
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,12 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from recueil.cards.rendering import html_events, render, site_markdown
+from recueil.cards.sanitize import clean_html, is_remote
 from recueil.cli import main as recueil_main
 from tests.conftest import build_site
-from tests.helpers import mini_project
+from tests.helpers import ROOT, mini_project
+from tests.html_safety import live_markup
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CARDS = HOSTILE / "cards"
@@ -178,16 +180,30 @@ def test_check_as_github_annotations_never_breaks_on_odd_input(tmp_path, capsys)
 
 
 @pytest.mark.parametrize("entry", ["ligne-de-crochets", "ligne-d-accolades"])
-def test_quadratic_lines_are_refused_quickly_by_check_and_build(entry, tmp_path, capsys, monkeypatch):
+def test_quadratic_lines_are_refused_by_check_and_build(entry, tmp_path, capsys, monkeypatch):
     """40 KB of `[` took Python-Markdown 270 s to build (its issue #798), 40 KB of `{` took our
     regexes 20 s to check: a line over 2,000 characters is now reported and never parsed."""
     project = hostile_project(tmp_path / "project", entry)
-    started = time.perf_counter()
     assert recueil_main(["--root", str(project), "check"]) == 1
-    checked = time.perf_counter() - started
     assert capsys.readouterr().err.splitlines() == expected_lines(entry)
     monkeypatch.setenv("RECUEIL_PDF", "0")
-    started = time.perf_counter()
     assert mkdocs_build_errors(project, tmp_path / "site") == ["1 erreur(s) dans les fiches:", *error_lines(entry)]
-    built = time.perf_counter() - started
-    assert checked < 2.0 and built < 2.0, (checked, built)
+    # How fast: benchmarks/ (a timed assertion here failed on a busy machine, issue #28).
+
+
+REFUSED_TEXTS = sorted(name for name, entry in EXPECTED.items() if entry["exit"] == 1
+                       and all(not source.startswith("generate:") for source in entry["files"].values()))
+
+
+@pytest.mark.parametrize("entry", REFUSED_TEXTS)
+def test_what_a_refused_card_would_render_is_inert_after_the_sanitiser(entry):
+    """Defence in depth: were the check ever skipped, the page would hold nothing live and no remote image."""
+    site = site_markdown(ROOT)
+    for source in EXPECTED[entry]["files"].values():
+        text = (CARDS / source).read_text(encoding="utf-8", errors="replace")
+        body = text.split("\n---\n", 1)[-1]
+        cleaned = clean_html(render(body, site))
+        assert live_markup(cleaned, fragment=True) == [], entry
+        assert [event for event in html_events(cleaned) if event.kind == "start" and event.tag == "img"
+                and is_remote(dict(event.attributes).get("src") or "")] == [], entry
+        assert "<!--" not in cleaned, entry

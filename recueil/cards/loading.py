@@ -15,7 +15,7 @@ from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, RECOMMENDATIO
 from recueil.cards.problems import Problem
 from recueil.cards.structure import headings
 from recueil.cards.suggest import fold
-from recueil.cards.text import CONTROL_HINT, control_character, control_problem
+from recueil.cards.text import CONTROL_HINT, control_at, control_problem
 from recueil.memory import MEMORY
 from recueil.project import Project
 
@@ -210,9 +210,9 @@ def _read_text(file: Path, shown: str) -> tuple[str, Problem | None]:
     if not text.strip():
         return "", Problem(shown, 1, "", "fichier vide", "partez du modèle : recueil new case <nom>")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if (character := control_character(text)) is not None:  # at its line in the file (YAML counts U+2028 as one)
-        line = text.count("\n", 0, text.index(character)) + 1
-        return "", Problem(shown, line, "", control_problem(character), CONTROL_HINT)
+    if (found := control_at(text)) is not None:  # at its line in the file (YAML counts U+2028 as a line break)
+        index, character = found
+        return "", Problem(shown, text.count("\n", 0, index) + 1, "", control_problem(character), CONTROL_HINT)
     return text, None
 
 

@@ -12,6 +12,7 @@ list with a quoted brace: each is judged by what it becomes, not by how it was t
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 import markdown
 import yaml
 
+from recueil.cards.text import referenced
 from recueil.memory import MEMORY
 
 # What MkDocs loads before the extensions of mkdocs.yml (mkdocs.config.defaults: MarkdownExtensions).
@@ -125,8 +127,11 @@ def _normal(name: str, value: str | None) -> str:
 
 
 class _Events(HTMLParser):
+    """Character references are decoded here, not by the parser: the standard library drops a reference
+    to a control character (`&#x1b;` gives nothing), where a browser and the sanitiser keep the character."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
+        super().__init__(convert_charrefs=False)
         self.events: list[Event] = []
 
     def _add(self, event: Event) -> None:
@@ -149,6 +154,14 @@ class _Events(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self._add(Event("text", text=data))
+
+    def handle_charref(self, name: str) -> None:
+        hexadecimal = name[1:] if name[:1] in "xX" else None
+        character = referenced(hexadecimal, None if hexadecimal else name) if name.lstrip("xX").isalnum() else None
+        self._add(Event("text", text=character if character is not None else f"&#{name};"))
+
+    def handle_entityref(self, name: str) -> None:
+        self._add(Event("text", text=html.unescape(f"&{name};")))
 
     def handle_comment(self, data: str) -> None:
         self._add(Event("comment", text=data))

@@ -152,7 +152,9 @@ def _cleaner(policy: Policy) -> nh3.Cleaner:
 def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:
     """nh3's last word on each kept attribute: no id or class of the theme's, no remote image."""
     if name == "id":
-        return value if card_id_allowed(value) else None
+        # The card templates' own ids (recueil-titre, recueil-source-2…) are kept in the page, as their
+        # recueil-* classes are; a card's own text may write neither (`recueil check`, card_id_allowed).
+        return value if card_id_allowed(value) or _template_id(value) else None
     if name == "class":
         return " ".join(word for word in value.split() if not _class_owned_by_theme(word)) or None
     if name == "src" and is_remote(value):
@@ -160,6 +162,10 @@ def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:
     if name in HIDING_ATTRIBUTES:
         return None
     return value
+
+
+def _template_id(value: str) -> bool:
+    return SAFE_ID.match(value) is not None and value.startswith("recueil-")
 
 
 def card_id_allowed(value: str) -> bool:

@@ -7,7 +7,6 @@ contributor sees an unknown theme and a wrong type in the same run, not one afte
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -212,7 +211,7 @@ def check_control_characters(cases: list[ParsedCard], recs: list[ParsedCard], ta
     none (loading refuses those at their line), but the value would reach the page, the CSV and the PDF."""
     for card in [*cases, *recs]:
         for path, value in _strings_in(card.data, ()):
-            found = control_character(value) or control_character(html.unescape(value))
+            found = control_character(value)
             if found:
                 yield Problem(card.path, card.line_of(*path), dotted(path), control_problem(found), CONTROL_HINT)
 
