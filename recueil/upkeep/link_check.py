@@ -20,6 +20,7 @@ from recueil.bank.bank import Bank
 from recueil.cards.loading import LoadedCard
 from recueil.cards.models import CaseCard, RecommendationCard
 from recueil.project import Project
+from recueil.shown import annotation, shown
 
 MARKDOWN_LINK = re.compile(r"(?:\]\(\s*<?|<|href=\")(https?://[^\s)>\"]+)")
 USER_AGENT = "recueil-link-check/1.0 (+https://github.com/datacites/recueil)"
@@ -125,9 +126,9 @@ def report_lines(results: list[LinkResult], places: dict[str, list[Place]], gith
         for place in places[result.url]:
             if github:
                 level = "error" if result.broken else "warning"
-                lines.append(f"::{level} file={place.path},line={place.line}::{word} : {result.url} ({describe(result)})")
+                lines.append(annotation(level, place.path, place.line, f"{word} : {result.url} ({describe(result)})"))
             else:
-                lines.append(f"{place.path}:{place.line}: {word} : {result.url} ({describe(result)})")
+                lines.append(shown(f"{place.path}:{place.line}: {word} : {result.url} ({describe(result)})"))
     return lines
 
 
