@@ -162,7 +162,9 @@ def _request(url: str, method: str, timeout: float) -> LinkResult:
         return LinkResult(url, None, f"adresse refusée : {error}")
     except TimeoutError:
         return LinkResult(url, None, "délai dépassé")
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except http.client.InvalidURL as error:  # a control character in the address: never sent
+        return LinkResult(url, None, f"adresse invalide ({error})")
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
         if isinstance(reason, AddressRefused):
             return LinkResult(url, None, f"adresse refusée : {reason}")
