@@ -51,7 +51,7 @@ def numeric(host: str) -> list[IP] | None:
         found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
     except (socket.gaierror, UnicodeError, ValueError):
         return None
-    return [_ip(info[4][0]) for info in found]
+    return [_ip(str(info[4][0])) for info in found]
 
 
 def _ip(text: str) -> IP:
@@ -95,7 +95,7 @@ def public_addresses(host: str, port: int) -> list[tuple[int, str]]:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise OSError(f"nom inconnu : {host} ({error})") from error
-    addresses = [(family, str(info[0])) for family, _, _, _, info in found]
+    addresses: list[tuple[int, str]] = [(family, str(info[0])) for family, _, _, _, info in found]
     for _, text in addresses:
         if not is_outside(_ip(text)):
             raise AddressRefused(f"{host} mène à l'adresse {text}, qui n'est pas publique")

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import http.server
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -177,3 +181,33 @@ def test_only_http_and_https_are_requested(loopback: tuple[int, list[str]]) -> N
     for url in ("file:///etc/passwd", "ftp://127.0.0.1/x", "data:text/plain,x"):
         result = check_url(url, timeout=2)
         assert result.broken and result.reason.startswith("adresse refusée"), result
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl makes the test certificate")
+def test_https_connects_to_the_checked_ip_and_verifies_the_name(tmp_path: Path, plays_public: None,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """TLS goes over the pinned connection: the name is sent (SNI) and the certificate checked against it."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=donnees.example.org", "-addext", "subjectAltName=DNS:donnees.example.org"],
+                   check=True, capture_output=True, timeout=60)
+    names: list[str | None] = []
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    server_side.sni_callback = lambda sock, name, context: names.append(name)  # type: ignore[assignment, func-returns-value]
+    server, seen = _serve("127.0.0.2")
+    server.socket = server_side.wrap_socket(server.socket, server_side=True)
+    _fake_resolver(monkeypatch, {"donnees.example.org": lambda: "127.0.0.2"})
+    url = f"https://donnees.example.org:{server.server_address[1]}/page"
+    try:
+        unknown_authority = check_url(url, timeout=5)
+        trusting = ssl.create_default_context(cafile=str(cert))
+        monkeypatch.setattr(ssl, "create_default_context", lambda *args, **kwargs: trusting)
+        trusted = check_url(url, timeout=5)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert "CERTIFICATE_VERIFY_FAILED" in unknown_authority.reason
+    assert trusted.ok, trusted
+    assert seen == ["HEAD /page"]
+    assert names[-1] == "donnees.example.org"
