@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from recueil.cards.problems import CardErrors, Problem
 from recueil.cli import main as recueil_main
 from recueil.shown import annotation, github_data, github_property, shown
 from tests.test_hostile import CARDS, hostile_project, mkdocs_build_errors
@@ -32,6 +33,12 @@ def test_github_values_are_escaped_as_github_documents() -> None:
     assert github_property("cases/a,line=9:b.md") == "cases/a%2Cline=9%3Ab.md"
     assert annotation("error", "cases/a,b.md", 3, "x\n::error file=y::z %0A") == (
         "::error file=cases/a%2Cb.md,line=3::x\\n::error file=y::z %250A")
+
+
+def test_a_problem_holds_its_texts_shown_whoever_prints_it() -> None:
+    problem = Problem("cases/a\nb.md", 3, "themes[0]\r", "'\x1b[2K' n'est pas un thème", "essayez \x9b1A")
+    assert str(problem) == "cases/a\\nb.md:3: themes[0]\\r: '\\x1b[2K' n'est pas un thème (essayez \\x9b1A)"
+    assert str(CardErrors([problem])).splitlines()[1] == str(problem)  # what MkDocs prints
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -70,7 +77,7 @@ COMMANDS = [
     ["check"], ["check", "--github"], ["stats"], ["links"], ["pdf", "--out", "{tmp}/guide.pdf"],
     ["export", "--out", "{tmp}/donnees"], ["render", "--out", "{tmp}/pages"], ["github-files"],
     ["prepare", "--out", "{tmp}/travail"], ["finish", "--site", "{tmp}/site"],
-    ["build", "--engine", "zensical", "--out", "{tmp}/site"],
+    ["build", "--engine", "zensical", "--out", "{tmp}/site"], ["build", "--engine", "mkdocs", "--out", "{tmp}/site"],
 ]
 
 
