@@ -33,6 +33,7 @@ from recueil.cards.taxonomy import TaxonomyError
 from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, write_pdf
 from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
+from recueil.shown import shown_lines
 from recueil.site.environment import compiled_templates
 from recueil.site.home import MarkerError, expand_markers
 from recueil.site.pages import GeneratedPage, recommendation_nav
@@ -59,6 +60,12 @@ _state = _State()
 _background_pdf = BackgroundPdf()
 
 
+def _failure(message: str) -> PluginError:
+    """A build error: whatever it quotes of a card (a value, a file name) is shown with its control
+    characters as visible escapes (recueil.shown), so it cannot forge a line of MkDocs' output."""
+    return PluginError(shown_lines(message))
+
+
 def on_startup(command: str, dirty: bool) -> None:
     _state.building = command == "build"
     _state.serving = command == "serve"
@@ -72,7 +79,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         bank = load_bank(project)
     except (CardErrors, TaxonomyError) as failure:
         gc.enable()
-        raise PluginError(str(failure)) from None
+        raise _failure(str(failure)) from None
     for warning in bank.warnings:
         log.warning(str(warning))
     _state.project, _state.bank = project, bank
@@ -161,7 +168,7 @@ def on_page_markdown(markdown: str, page: Any, config: MkDocsConfig, files: File
     try:
         return expand_markers(markdown, _bank(), _project(), page.file.src_uri, f"docs/{page.file.src_uri}")
     except MarkerError as error:
-        raise PluginError(str(error)) from None
+        raise _failure(str(error)) from None
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -191,7 +198,7 @@ def _print_guide(config: MkDocsConfig) -> None:
     try:
         outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them as a build error
-        raise PluginError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
+        raise _failure(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
     log.info(f"{GUIDE_PDF} : {outcome.pages} pages" + (" (reprise)" if outcome.reused else
                                                         f" en {outcome.seconds:.1f} s"))
 

@@ -22,6 +22,7 @@ from recueil.outputs.pdf import info_for, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import SearchIndexError, index_site
+from recueil.shown import SafeStream, annotation
 from recueil.site.home import MarkerError, expanded_home
 from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
 from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines
@@ -33,11 +34,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     project = Project(Path(args.root).resolve())
+    # Every message of every command quotes cards: none may send an escape sequence to the terminal.
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
     try:
         return int(args.run(project, args))
     except TaxonomyError as error:
         print(f"erreur: {error}", file=sys.stderr)
         return 2
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,7 +130,7 @@ def load_or_report(project: Project, github: bool = False) -> Bank | None:
 def _github(problem: Problem) -> str:
     level = "error" if problem.is_error else "warning"
     text = f"{problem.field}: {problem.message}" + (f" ({problem.hint})" if problem.hint else "")
-    return f"::{level} file={problem.path},line={problem.line}::{text}"
+    return annotation(level, problem.path, problem.line, text)
 
 
 def write_tree(base: Path, files: dict[str, str]) -> list[str]:

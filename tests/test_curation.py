@@ -42,8 +42,9 @@ def test_close_titles_of_one_territory_are_reported_word_for_word(tmp_path: Path
 
 def test_duplicates_are_github_annotations_too(tmp_path: Path) -> None:
     result = run_check(twins(tmp_path), "--github")
+    # `%` is written `%25` in a workflow command, as GitHub documents: the annotation reads « 95 % ».
     assert ("::warning file=cases/brest-atlas-des-arbres.md,line=2::title: doublon probable de "
-            "cases/brest-atlas-arbres.md : même territoire (Brest) et titres semblables à 95 % (s'il s'agit de la même "
+            "cases/brest-atlas-arbres.md : même territoire (Brest) et titres semblables à 95 %25 (s'il s'agit de la même "
             "expérience, fusionnez les deux fiches ; sinon, précisez le titre)") in result.stderr.splitlines()
 
 

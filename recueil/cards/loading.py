@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +21,7 @@ from recueil.memory import MEMORY
 from recueil.project import Project
 
 MAX_CARD_BYTES = 256 * 1024
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z: `$` would let a final newline through
 NAMING: dict[Kind, str] = {
     "case": "nommez la fiche d'après son territoire et son action, par exemple niort-portail-donnees.md",
     "recommendation": "nommez la fiche d'après son titre, par exemple observer-les-usages.md",
@@ -170,7 +171,8 @@ def _slug_of(file: Path, kind: Kind, shown: str) -> tuple[str, list[Problem]]:
     invisible = INVISIBLE_IN_NAME.search(file.stem)
     if invisible:
         code = f"U+{ord(invisible.group()):04X}"
-        return file.stem, [Problem(shown, 1, "", f"caractère invisible {code} dans le nom du fichier",
+        kind_of = "de contrôle" if unicodedata.category(invisible.group()) == "Cc" else "invisible"
+        return file.stem, [Problem(shown, 1, "", f"caractère {kind_of} {code} dans le nom du fichier",
                                    f"renommez-le {_free_name(file)}")]
     if not SLUG.match(file.stem):
         return file.stem, [Problem(shown, 1, "", "nom de fichier invalide",

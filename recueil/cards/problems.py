@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from recueil.shown import shown
+
 
 class Severity(StrEnum):
     ERROR = "erreur"
@@ -13,7 +15,12 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one card, located well enough for a contributor to fix it."""
+    """One thing wrong in one card, located well enough for a contributor to fix it.
+
+    Its texts quote what the card says (a value, its file name): each is kept as `shown` gives it,
+    control characters as visible escapes, so no message built from a card can start a new line
+    or send a terminal escape sequence, whoever prints it (`recueil`, MkDocs, a CI log).
+    """
 
     path: str
     line: int
@@ -21,6 +28,10 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        for name in ("path", "field", "message", "hint"):
+            object.__setattr__(self, name, shown(getattr(self, name)))
 
     @property
     def is_error(self) -> bool:

@@ -25,10 +25,13 @@ from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Taxonomy
 from recueil.cards.text import CONTROL_HINT, control_character, control_problem
 from recueil.memory import MEMORY, MISSING
+from recueil.outside import refusal
 
 FORMULA = re.compile(r"^\s*(?:[=@]|[+-][^\W\d_(]|[+-]\()")
 MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?\w+;")
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Every web address written anywhere (a field, a link, a bare address, code): up to the end of its host.
+WEB_ADDRESS = re.compile(r"(?i)\bhttps?://(?:\[[^\]\s/]*\]|[^\s/?#<>\"'`()\[\]{}|*,;!]*)")
 # Metropolitan France with Corsica, then the overseas departments and communities (south, north, west, east).
 FRANCE_BOXES = (
     (41.3, 51.2, -5.3, 9.7), (15.8, 16.6, -61.9, -60.9), (14.3, 14.95, -61.3, -60.8), (2.1, 5.8, -54.7, -51.5),
@@ -237,6 +240,25 @@ def _strings_in(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple
             yield from _strings_in(item, (*path, index))
 
 
+def check_outside_addresses(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
+    """No address of a card points inside a network (loopback, private, cloud metadata…): the weekly
+    link check requests them all from a CI machine (recueil.outside says what is outside)."""
+    hint = ("une fiche ne cite que des pages publiques du web : donnez l'adresse publique de la page (https://…) "
+            "ou retirez le lien")
+    for card in [*cases, *recs]:
+        for path, value in _strings_in(card.data, ()):
+            for address in WEB_ADDRESS.findall(value):
+                reason = refusal(address)
+                if reason is not None:
+                    yield Problem(card.path, card.line_of(*path), dotted(path), f"adresse refusée : {reason}", hint)
+        for offset, line in enumerate(card.front.body.split("\n")):
+            for address in WEB_ADDRESS.findall(line):
+                reason = refusal(address)
+                if reason is not None:
+                    yield Problem(card.path, card.front.body_line + offset, "texte",
+                                  f"adresse refusée : {reason}", hint)
+
+
 def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Titles and names go into <title>, the nav and the PDF outline: no markup there."""
     for card in [*cases, *recs]:
@@ -320,7 +342,8 @@ def check_recommendations_used(cases: list[ParsedCard], recs: list[ParsedCard], 
 CHECKS: tuple[Check, ...] = (
     check_vocabularies, check_recommendation_refs, check_repeated_values, check_unique_slugs,
     check_recommendation_identity, check_dates, check_status_source, check_territory, check_territory_place,
-    check_plain_text, check_bidi_controls, check_control_characters, check_body_links, check_spreadsheet_formulas,
+    check_plain_text, check_bidi_controls, check_control_characters, check_body_links, check_outside_addresses,
+    check_spreadsheet_formulas,
     check_structure, check_recommendations_used,
 )
 

@@ -3,11 +3,18 @@
 Addresses come from the cards' sources and inspirations, the links of their texts and of the
 hand-written pages, each with the file and line where it is written, so a report points at what
 to fix. A dead link is not a build error (the web changes under us), hence a separate command.
+
+It only ever talks to the outside (`recueil.outside`): each connection, the first and every
+redirect's, resolves its host once, refuses it unless every IP is public, and connects to the IP
+it checked (a second answer of the DNS cannot switch it). No proxy and no scheme but http(s).
 """
 
 from __future__ import annotations
 
+import http.client
 import re
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from collections import defaultdict
@@ -19,7 +26,9 @@ from pathlib import Path
 from recueil.bank.bank import Bank
 from recueil.cards.loading import LoadedCard
 from recueil.cards.models import CaseCard, RecommendationCard
+from recueil.outside import AddressRefused, public_addresses, refusal
 from recueil.project import Project
+from recueil.shown import annotation, shown
 
 MARKDOWN_LINK = re.compile(r"(?:\]\(\s*<?|<|href=\")(https?://[^\s)>\"]+)")
 USER_AGENT = "recueil-link-check/1.0 (+https://github.com/datacites/recueil)"
@@ -84,10 +93,60 @@ def _trim(url: str) -> str:
     return url.rstrip(".,;:!?")
 
 
+def _connect(host: str, port: int, timeout: float | None) -> socket.socket:
+    """A connection to one of the IPs the host resolves to, every one of them checked public first."""
+    failure: OSError = OSError(f"injoignable : {host}")
+    for family, ip in public_addresses(host, port):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            if timeout is not None:
+                sock.settimeout(timeout)
+            sock.connect((ip, port))
+            return sock
+        except OSError as error:
+            sock.close()
+            failure = error
+    raise failure
+
+
+class _OutsideHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        self.sock = _connect(self.host, self.port, self.timeout)
+
+
+class _OutsideHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        sock = _connect(self.host, self.port, self.timeout)
+        context: ssl.SSLContext = self._context  # type: ignore[attr-defined]
+        self.sock = context.wrap_socket(sock, server_hostname=self.host)  # the certificate of the name
+
+
+class _OutsideHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_OutsideHTTPConnection, req)
+
+
+class _OutsideHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_OutsideHTTPSConnection, req, context=ssl.create_default_context())
+
+
+def _opener() -> urllib.request.OpenerDirector:
+    """http(s) only, through the handlers above, redirects followed (each one connects again), no proxy."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (_OutsideHTTPHandler(), _OutsideHTTPSHandler(), urllib.request.HTTPRedirectHandler(),
+                    urllib.request.HTTPDefaultErrorHandler(), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
 def check_url(url: str, timeout: float = 20.0) -> LinkResult:
     """HEAD first (cheap), then GET for the servers that refuse or mishandle HEAD."""
+    refused = refusal(url) if url.startswith(("http://", "https://")) else "seules les adresses http(s) sont vérifiées"
+    if refused is not None:
+        return LinkResult(url, None, f"adresse refusée : {refused}")
     result = _request(url, "HEAD", timeout)
-    if not result.ok:
+    if not result.ok and not result.reason.startswith("adresse refusée"):
         result = _request(url, "GET", timeout)
     return result
 
@@ -95,14 +154,20 @@ def check_url(url: str, timeout: float = 20.0) -> LinkResult:
 def _request(url: str, method: str, timeout: float) -> LinkResult:
     request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _opener().open(request, timeout=timeout) as response:
             return LinkResult(url, response.status, response.reason or "")
     except urllib.error.HTTPError as error:
         return LinkResult(url, error.code, str(error.reason))
+    except AddressRefused as error:
+        return LinkResult(url, None, f"adresse refusée : {error}")
     except TimeoutError:
         return LinkResult(url, None, "délai dépassé")
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except http.client.InvalidURL as error:  # a control character in the address: never sent
+        return LinkResult(url, None, f"adresse invalide ({error})")
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, AddressRefused):
+            return LinkResult(url, None, f"adresse refusée : {reason}")
         return LinkResult(url, None, "délai dépassé" if isinstance(reason, TimeoutError) else f"injoignable ({reason})")
 
 
@@ -125,9 +190,9 @@ def report_lines(results: list[LinkResult], places: dict[str, list[Place]], gith
         for place in places[result.url]:
             if github:
                 level = "error" if result.broken else "warning"
-                lines.append(f"::{level} file={place.path},line={place.line}::{word} : {result.url} ({describe(result)})")
+                lines.append(annotation(level, place.path, place.line, f"{word} : {result.url} ({describe(result)})"))
             else:
-                lines.append(f"{place.path}:{place.line}: {word} : {result.url} ({describe(result)})")
+                lines.append(shown(f"{place.path}:{place.line}: {word} : {result.url} ({describe(result)})"))
     return lines
 
 
