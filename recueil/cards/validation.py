@@ -120,6 +120,11 @@ def check_dates(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxon
         verified, year, end = card.data.get("last_verified"), _int(card.data, "year"), _int(card.data, "end_year")
         if isinstance(verified, dt.datetime):  # `2025-01-15T10:00` is a datetime: the schema reports it
             verified = verified.date()
+        if isinstance(verified, str):  # written quoted, '2999-01-01' is text, which the schema reads as a date
+            try:
+                verified = dt.date.fromisoformat(verified.strip())
+            except ValueError:
+                verified = None  # the schema reports it
         if isinstance(verified, dt.date) and verified > today:
             yield Problem(card.path, card.line_of("last_verified"), "last_verified", "date dans le futur",
                           f"la date de vérification est au plus celle du jour, {today.isoformat()}")
