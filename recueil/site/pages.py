@@ -81,7 +81,7 @@ class PageMaker:
         for case in self.bank.cases:
             recommendations, related = self.bank.recommendations_of(case), self.bank.related(case)
             uri = case_uri(case.slug)
-            inputs = (case.card.path, case.card.meta, case.card.body, case.stratum,
+            inputs = (case.card.path, case.card.meta, case.card.body, case.stratum, case.status_to_confirm,
                       tuple((rec.slug, rec.card.meta) for rec in recommendations),
                       tuple((other.slug, other.card.path, other.card.meta, other.stratum) for other in related))
             yield self._reuse(template, uri, inputs, partial(
