@@ -179,3 +179,18 @@ def test_check_refuses_an_ongoing_status_with_a_past_end_year_and_accepts_the_ot
     assert [line for line in refused.stderr.splitlines() if line.startswith("cases/passe.md")] == [
         f"cases/passe.md:18: end_year: l'action est « en cours » mais son année de fin, {year - 1}, est passée "
         "(si elle est finie, écrivez status: realise ou arrete ; sinon, corrigez ou retirez end_year)"]
+
+
+def test_a_rebuild_on_a_later_day_shows_the_status_that_aged(tmp_path: Path) -> None:
+    """Under `mkdocs serve`, pages and CSV rows of unchanged cards are reused (recueil/memory.py): not when a
+    status aged."""
+    project = Project(mini_project(tmp_path))
+    fresh, old = load_bank(project, today=NIORT_FRESH), load_bank(project, today=NIORT_OLD)
+    before = {page.src_uri: page.content for page in PageMaker(fresh, project).pages()}
+    after = {page.src_uri: page.content for page in PageMaker(old, project).pages()}
+    rows = [{row["slug"]: row["status_to_confirm"] for row in csv.DictReader(io.StringIO(csv_text(bank, "")))}
+            for bank in (fresh, old)]
+    assert rows[0]["niort-portail"] == "false" and rows[1]["niort-portail"] == "true"
+    assert "à confirmer" not in before["cas/niort-portail.md"] and "à confirmer" in after["cas/niort-portail.md"]
+    facet = 'À confirmer <span class="recueil-facet__count">({})</span>'
+    assert facet.format(1) in before["cas/index.md"] and facet.format(2) in after["cas/index.md"]
