@@ -192,7 +192,7 @@ def _print_guide(config: MkDocsConfig) -> None:
     project = _project()
     info = info_for(site_settings(project, Path(config.config_file_path)), project)
     if _state.serving:  # the site is served now, the booklet follows (PDF_STATUS says when)
-        _background_pdf.request(project, info, Path(config.config_file_path), Path(config.site_dir),
+        _background_pdf.request(project, _bank(), info, Path(config.config_file_path), Path(config.site_dir),
                                 fresh=setting is True)
         return
     try:

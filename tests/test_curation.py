@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from recueil.bank.bank import load_bank
+from recueil.bank.freshness import build_date, status_to_confirm
 from recueil.project import Project
 from recueil.upkeep.curation import curation_warnings
 from tests.conftest import ROOT
@@ -87,7 +88,8 @@ def test_stats_counts_cases_per_facet_from_the_card_files() -> None:
     taxonomy = yaml.safe_load((ROOT / "taxonomies.yml").read_text(encoding="utf-8"))
     assert lines[0] == f"{len(cards)} fiches expérience, {len(list(ROOT.glob('recommendations/*.md')))} recommandations."
     headings = [line for line in lines if line.endswith(" :")]
-    assert headings == ["Par thème :", "Par taille de territoire :", "Par recommandation :", "Par programme :"]
+    assert headings == ["Par thème :", "Par taille de territoire :", "Par recommandation :", "Par programme :",
+                        "Par avancement :"]
     themes = Counter(theme for fields in cards for theme in fields["themes"])
     for term in taxonomy["themes"]:
         assert f"{themes[term['id']]:>5}  {term['label']} [{term['id']}]" in lines
@@ -95,6 +97,16 @@ def test_stats_counts_cases_per_facet_from_the_card_files() -> None:
     for term in taxonomy["programmes"]:
         assert f"{programmes[term['id']]:>5}  {term['label']} [{term['id']}]" in lines
     assert f"{programmes[None]:>5}  Sans programme" in lines
+    today = build_date()  # what `recueil stats` measures the statuses against
+
+    def status_read(fields: dict) -> str:
+        date = str(fields["sources"][fields.get("status_source", 1) - 1]["date"])
+        return "a-confirmer" if status_to_confirm(fields["status"], date, today) else fields["status"]
+
+    statuses = Counter(map(status_read, cards))
+    assert statuses["a-confirmer"] > 0  # 37 cards on 7 December 2026
+    for label, status_id in (("À confirmer", "a-confirmer"), ("En cours", "en-cours"), ("Réalisé", "realise")):
+        assert f"{statuses[status_id]:>5}  {label} [{status_id}]" in lines
     recommendations = Counter(ref for fields in cards for ref in fields["recommendations"])
     for path in ROOT.glob("recommendations/*.md"):
         assert any(line.startswith(f"{recommendations[path.stem]:>5}  ") and line.endswith(f"[{path.stem}]")

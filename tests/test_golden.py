@@ -9,6 +9,7 @@ After a change you meant, write the new pages and read the diff before committin
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -20,13 +21,16 @@ from recueil.site.pages import PageMaker
 from tests.helpers import mini_project
 
 GOLDEN = Path(__file__).parent / "golden"
+# The build's date the pages are made for: what depends on it (a status « à confirmer », recueil/bank/freshness.py)
+# stays the same from one day to the next. Niort's status document (13 October 2022) is then over 4 years old.
+DAY = dt.date(2026, 11, 22)
 PAGES = {"cas/niort-portail.md": "case-niort-portail.md", "recommandations/observer.md": "recommendation-observer.md"}
 
 
 @pytest.mark.parametrize(("uri", "name"), PAGES.items())
 def test_a_generated_page_is_its_golden_file(tmp_path: Path, uri: str, name: str) -> None:
     project = Project(mini_project(tmp_path))
-    made = next(page for page in PageMaker(load_bank(project), project).pages() if page.src_uri == uri)
+    made = next(page for page in PageMaker(load_bank(project, today=DAY), project).pages() if page.src_uri == uri)
     golden = GOLDEN / name
     if os.environ.get("RECUEIL_GOLDEN") == "write":
         golden.write_text(made.content, encoding="utf-8", newline="")

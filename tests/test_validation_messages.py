@@ -97,6 +97,12 @@ def test_valid_card_passes(tmp_path):
      "cases/test.md:9: themes[1]: 'mobilite' est déjà dans la liste (supprimez le doublon)"),
     ("\nyear: 2020", "\nyear: 2020\nend_year: 2019",
      "cases/test.md:13: end_year: l'année de fin précède l'année de début (elle doit être au moins 2020)"),
+    ("\nyear: 2020", "\nyear: 2020\nend_year: 2021",
+     "cases/test.md:13: end_year: l'action est « en cours » mais son année de fin, 2021, est passée "
+     "(si elle est finie, écrivez status: realise ou arrete ; sinon, corrigez ou retirez end_year)"),
+    ("status: en-cours\nyear: 2020", "status: projet\nyear: 2020\nend_year: 2020",
+     "cases/test.md:13: end_year: l'action est « en projet » mais son année de fin, 2020, est passée "
+     "(si elle est finie, écrivez status: realise ou arrete ; sinon, corrigez ou retirez end_year)"),
     ("title: \"Test : une expérience\"", "title: \"<script>alert(1)</script>\"",
      "cases/test.md:2: title: balise ou entité HTML interdite (écrivez le texte seul, sans < > ni &…;)"),
     ("  population_year: 2020\n", "",

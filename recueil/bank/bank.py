@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -10,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
+from recueil.bank.freshness import TO_CONFIRM, build_date, status_to_confirm
 from recueil.cards.loading import LoadedCard, load_folder
 from recueil.cards.models import CaseCard, RecommendationCard
 from recueil.cards.problems import CardErrors, Problem
@@ -33,6 +35,8 @@ class Case:
     card: LoadedCard
     stratum: Stratum
     reference: ReferenceTerritory | None = None  # the commune or EPCI its code names (recueil/territories/)
+    # « en projet » or « en cours » on the word of a document too old to vouch for it (recueil/bank/freshness.py)
+    status_to_confirm: bool = False
 
     @property
     def slug(self) -> str:
@@ -47,6 +51,17 @@ class Case:
     def status_date(self) -> str:
         """The publication date of the document that gives the status (checked to exist when loading)."""
         return self.meta.sources[self.meta.status_source - 1].date or ""
+
+    @property
+    def status_year(self) -> str:
+        """The year of the document that gives the status: « En cours en 2019 » when it is « à confirmer »."""
+        return self.status_date[:4]
+
+    @property
+    def status_value(self) -> str:
+        """The status the bank and the search filter on: « à confirmer » in place of an ongoing status that
+        an old document gives, else the card's own."""
+        return TO_CONFIRM if self.status_to_confirm else self.meta.status
 
 
 @dataclass
@@ -70,6 +85,7 @@ class Bank:
     cases: list[Case]
     recommendations: list[Recommendation]
     warnings: list[Problem] = field(default_factory=list)
+    reference_date: dt.date = field(default_factory=build_date)  # the day the derived facts are computed for
 
     def __post_init__(self) -> None:
         self.cases.sort(key=lambda case: (case.meta.title.casefold(), case.slug))
@@ -207,8 +223,9 @@ def _group(cases: Iterable[Case], key: Callable[[Case], list[str]]) -> dict[str,
     return dict(groups)
 
 
-def load_bank(project: Project) -> Bank:
-    """Load and check every card; raise CardErrors listing all errors if any."""
+def load_bank(project: Project, today: dt.date | None = None) -> Bank:
+    """Load and check every card; raise CardErrors listing all errors if any. `today`, the reference date
+    of what the bank derives from dates (a status « à confirmer »), is the build's date unless given."""
     taxonomy = _taxonomy_once(project.taxonomy)
     cases, recs = load_folder(project, "case"), load_folder(project, "recommendation")
     problems = (cases.problems + recs.problems + validate(cases.parsed, recs.parsed, taxonomy)
@@ -216,8 +233,16 @@ def load_bank(project: Project) -> Bank:
     if any(problem.is_error for problem in problems):
         raise CardErrors(sorted(problems))
     placed = [with_reference(card) for card in cases.cards]  # name, kind, population... from the code
-    return Bank(taxonomy, [Case(card, taxonomy.stratum_for(_population(card)), found) for card, found in placed],
-                [Recommendation(card) for card in recs.cards], warnings=problems)
+    day = today or build_date()
+    return Bank(taxonomy, [_case(card, found, taxonomy, day) for card, found in placed],
+                [Recommendation(card) for card in recs.cards], warnings=problems, reference_date=day)
+
+
+def _case(card: LoadedCard, reference: ReferenceTerritory | None, taxonomy: Taxonomy, today: dt.date) -> Case:
+    """A case with what is derived from its card, each fact computed once here."""
+    case = Case(card, taxonomy.stratum_for(_population(card)), reference)
+    case.status_to_confirm = status_to_confirm(case.meta.status, case.status_date, today)
+    return case
 
 
 def _population(card: LoadedCard) -> int | None:

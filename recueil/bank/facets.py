@@ -27,6 +27,8 @@ from recueil.addresses import (
     theme_uri,
 )
 from recueil.bank.bank import Bank, Case
+from recueil.bank.freshness import TO_CONFIRM, TO_CONFIRM_LABEL
+from recueil.cards.models import ONGOING_STATUSES
 from recueil.cards.suggest import fold
 
 NO_PROGRAMME = "aucun"
@@ -98,7 +100,7 @@ def case_values(case: Case, bank: Bank) -> dict[str, list[str]]:
         "recommandation": list(meta.recommendations),
         "region": [slug_of(region_label(case))],
         "programme": [meta.programme or NO_PROGRAMME],
-        "statut": [meta.status],
+        "statut": [case.status_value],  # « à confirmer » in place of an ongoing status an old document gives
     }
 
 
@@ -133,8 +135,15 @@ def _candidates(bank: Bank) -> list[tuple[str, str, str | None, bool, list[Facet
         ("programme", "Programme", None, False,
          [FacetValue(p.id, p.label, 0, p.page or None) for p in taxonomy.programmes]
          + [FacetValue(NO_PROGRAMME, NO_PROGRAMME_LABEL, 0)]),
-        ("statut", "Avancement", None, False, [FacetValue(s.id, s.label, 0) for s in taxonomy.statuses]),
+        ("statut", "Avancement", None, False, _status_values(bank)),
     ]
+
+
+def _status_values(bank: Bank) -> list[FacetValue]:
+    """The statuses of the vocabulary, with « à confirmer » after the ongoing ones (recueil/bank/freshness.py)."""
+    values = [FacetValue(s.id, s.label, 0) for s in bank.taxonomy.statuses]
+    last_ongoing = max((i for i, value in enumerate(values) if value.id in ONGOING_STATUSES), default=len(values) - 1)
+    return [*values[:last_ongoing + 1], FacetValue(TO_CONFIRM, TO_CONFIRM_LABEL, 0), *values[last_ongoing + 1:]]
 
 
 def _value_counts(bank: Bank) -> dict[str, dict[str, int]]:

@@ -29,6 +29,10 @@ PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
 
 
 MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
+# The statuses (ids of the list statuses of taxonomies.yml) that say an action is still to come or still running:
+# with a past end_year, `recueil check` refuses them; on an old document, the bank marks them « à confirmer »
+# (recueil/bank/freshness.py).
+ONGOING_STATUSES = ("projet", "en-cours")
 
 
 class Card(BaseModel):

@@ -17,7 +17,7 @@ from recueil.addresses import DOCS_DIR, case_uri, recommendation_uri, site_holds
 from recueil.cards.bodies import Finding, markdown_findings
 from recueil.cards.frontmatter import dotted
 from recueil.cards.loading import SLUG, ParsedCard
-from recueil.cards.models import MULTI_TERRITORY
+from recueil.cards.models import MULTI_TERRITORY, ONGOING_STATUSES
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.rendering import SiteMarkdown, site_markdown
 from recueil.cards.structure import structure_problems
@@ -135,9 +135,15 @@ def check_dates(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxon
         if year is not None and year > today.year + 2:
             yield Problem(card.path, card.line_of("year"), "year", f"année {year} trop lointaine",
                           "indiquez l'année de début de l'action")
+        status = card.data.get("status")
         if year is not None and end is not None and end < year:
             yield Problem(card.path, card.line_of("end_year"), "end_year", "l'année de fin précède l'année de début",
                           f"elle doit être au moins {year}")
+        elif end is not None and end < today.year and status in ONGOING_STATUSES and taxonomy.has("statuses", status):
+            label = taxonomy.term("statuses", status).label.lower()
+            yield Problem(card.path, card.line_of("end_year"), "end_year",
+                          f"l'action est « {label} » mais son année de fin, {end}, est passée",
+                          "si elle est finie, écrivez status: realise ou arrete ; sinon, corrigez ou retirez end_year")
 
 
 def check_status_source(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:

@@ -14,7 +14,6 @@ they reach the template. Nothing here imports MkDocs or WeasyPrint.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from markupsafe import Markup
 from recueil import __version__
 from recueil.addresses import DOCS_DIR, axis_uri, case_uri, recommendation_uri
 from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.bank.freshness import build_date
 from recueil.cards.structure import sections_of
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Stratum, Term
@@ -118,14 +118,6 @@ class BookletInfo:
     site_url: str = ""
     version: str = __version__
     date: dt.date = field(default_factory=lambda: build_date())
-
-
-def build_date() -> dt.date:
-    """Today, unless SOURCE_DATE_EPOCH pins the date (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.date.today()
 
 
 @dataclass

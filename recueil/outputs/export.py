@@ -38,6 +38,8 @@ from recueil.addresses import (
 )
 from recueil.bank.bank import Bank, Case
 from recueil.bank.facets import bank_data
+from recueil.bank.freshness import CONFIRM_AFTER_YEARS, TO_CONFIRM_LABEL
+from recueil.cards.models import ONGOING_STATUSES
 from recueil.cards.schema import json_schema, schema_text
 from recueil.cards.structure import sections_of
 from recueil.memory import MEMORY
@@ -106,7 +108,18 @@ def _derived_columns(bank: Bank, base_url: str) -> list[Column]:
                {"required": True, "pattern": _id_list_pattern(axes)}),
         Column("url", "Adresse de la fiche", "Adresse de la page de la fiche sur le site.", "string",
                lambda case, _: case_url(case, base_url), {"required": True}),
+        Column("status_to_confirm", "Avancement à confirmer", _to_confirm_description(bank), "boolean",
+               lambda case, _: "true" if case.status_to_confirm else "false", {"required": True}),
     ]
+
+
+def _to_confirm_description(bank: Bank) -> str:
+    """What the column status_to_confirm says, from the rule itself (recueil/bank/freshness.py)."""
+    ongoing = " ou ".join(f"« {bank.taxonomy.term('statuses', status).label.lower()} »"
+                          for status in ONGOING_STATUSES if bank.taxonomy.has("statuses", status))
+    return (f"true quand l'avancement est « {TO_CONFIRM_LABEL.lower()} » : la fiche dit l'action {ongoing} (status) "
+            f"selon un document (status_source) daté de plus de {CONFIRM_AFTER_YEARS} ans le jour de la "
+            "publication du fichier ; false sinon. Calculé, pas saisi.")
 
 
 def _axes_of(bank: Bank, case: Case) -> list[str]:
@@ -185,7 +198,8 @@ def case_url(case: Case, base_url: str) -> str:
 def _per_case(shelf: str, bank: Bank, context: Any, make: Callable[[Case], Any]) -> list[Any]:
     """A value made from each case card, kept while the card and what else it depends on (`context`,
     its size and axes) are the same: a `mkdocs serve` rebuild after one edit redoes one row, not a thousand."""
-    return [MEMORY.recall(shelf, case.slug, (case.card, context, case.stratum.id, tuple(_axes_of(bank, case))),
+    return [MEMORY.recall(shelf, case.slug, (case.card, context, case.stratum.id, tuple(_axes_of(bank, case)),
+                                             case.status_to_confirm),
                           partial(make, case))
             for case in bank.cases]
 
@@ -242,7 +256,7 @@ def case_records(bank: Bank, base_url: str) -> list[dict[str, Any]]:
     """Every case with all its fields, what the engine derives, and its text cut into sections."""
     return _per_case("case records", bank, base_url, lambda case: {
         "slug": case.slug, "url": case_url(case, base_url), **case.meta.model_dump(mode="json"),
-        "stratum": case.stratum.id, "axes": _axes_of(bank, case),
+        "stratum": case.stratum.id, "axes": _axes_of(bank, case), "status_to_confirm": case.status_to_confirm,
         "sections": {title: text for title, text in sections_of(case.card.body) if title}})
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from recueil import __version__
 from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS
+from recueil.bank import freshness
 from recueil.bank.bank import Bank
 from recueil.memory import MEMORY, MISSING
 from recueil.outputs import booklet as booklet_module
@@ -37,7 +38,7 @@ from recueil.site.environment import TEMPLATES_DIR
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent  # the recueil package: its templates and fonts are named from there
 # The engine's modules that make the booklet: a change to any of them is a new booklet.
-BOOKLET_MODULES = (Path(booklet_module.__file__), Path(print_text.__file__), Path(__file__))
+BOOKLET_MODULES = (Path(booklet_module.__file__), Path(print_text.__file__), Path(__file__), Path(freshness.__file__))
 # Booklets already printed, one file per content (see `booklet_key`): <root>/.cache/recueil/pdf/,
 # or $RECUEIL_CACHE/pdf/. CI keeps that folder between runs.
 CACHE_ENV = "RECUEIL_CACHE"
@@ -113,13 +114,15 @@ def content_hash(project: Project) -> str:
     return digest.hexdigest()
 
 
-def booklet_key(project: Project, info: BookletInfo, selection: Selection | None = None) -> str:
-    """What names one booklet in the cache: its content, its cover's words and its selection. Not the
-    date: a booklet printed yesterday from the same content is the same booklet (its cover keeps the
-    date it was first printed)."""
+def booklet_key(project: Project, bank: Bank, info: BookletInfo, selection: Selection | None = None) -> str:
+    """What names one booklet in the cache: its content, its cover's words, its selection and the cases
+    whose status is « à confirmer » on the build's date (recueil/bank/freshness.py). Not the date itself:
+    a booklet printed yesterday from the same content and the same statuses is the same booklet (its cover
+    keeps the date it was first printed)."""
     cover = dataclasses.replace(info, date=dt.date(2000, 1, 1))
     chosen = selection if selection is not None and not selection.is_everything else Selection()
-    return hashlib.sha256(f"{content_hash(project)}\0{cover!r}\0{chosen!r}".encode()).hexdigest()[:32]
+    to_confirm = ",".join(sorted(case.slug for case in bank.cases if case.status_to_confirm))
+    return hashlib.sha256(f"{content_hash(project)}\0{cover!r}\0{chosen!r}\0{to_confirm}".encode()).hexdigest()[:32]
 
 
 def cache_folder(project: Project) -> Path:
@@ -187,7 +190,7 @@ def write_pdf(bank: Bank, project: Project, target: Path, info: BookletInfo, sel
     """Write the booklet to `target`. With `reuse`, a booklet already printed for the same cards, guide
     pages, templates, fonts, engine and cover (by this process, or found in the cache folder) is
     copied instead of laid out again. Whatever is printed goes into the cache."""
-    key = booklet_key(project, info, selection)
+    key = booklet_key(project, bank, info, selection)
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     # The last booklet printed by this process, by key (MkDocs may load the hooks again, not the engine).
@@ -224,10 +227,11 @@ class BackgroundPdf:
         self._fresh_done: set[str] = set()
         atexit.register(self.stop)
 
-    def request(self, project: Project, info: BookletInfo, config_file: Path, site: Path, fresh: bool = False) -> bool:
+    def request(self, project: Project, bank: Bank, info: BookletInfo, config_file: Path, site: Path,
+                fresh: bool = False) -> bool:
         """Put the booklet of this content in `site`, now if it is made already (True), else later
         (`recueil pdf` reads the same cover, `info`, from `config_file`)."""
-        key = booklet_key(project, info)
+        key = booklet_key(project, bank, info)
         with self._lock:
             self._site = site
             cached = cached_booklet(project, key)

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from recueil import addresses
 from recueil.bank.bank import Case
+from recueil.bank.freshness import CONFIRM_AFTER_YEARS, TO_CONFIRM_LABEL
 from recueil.cards.models import MULTI_TERRITORY
 from recueil.cards.taxonomy import Stratum
 from recueil.memory import MEMORY
@@ -90,7 +91,8 @@ def make_environment(overrides: Path | None = None) -> Environment:
                        THEMES_URI=addresses.THEMES_URI, STRATA_URI=addresses.STRATA_URI,
                        SEARCH_URI=addresses.SEARCH_URI, MAP_URI=addresses.MAP_URI,
                        TERRITORY_INDEX=addresses.TERRITORY_INDEX)
-    env.globals.update(layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY)
+    env.globals.update(layout_france_map=_france_map_once, MULTI_TERRITORY=MULTI_TERRITORY,
+                       TO_CONFIRM_LABEL=TO_CONFIRM_LABEL, CONFIRM_AFTER_YEARS=CONFIRM_AFTER_YEARS)
     return env
 
 

@@ -81,7 +81,7 @@ class PageMaker:
         for case in self.bank.cases:
             recommendations, related = self.bank.recommendations_of(case), self.bank.related(case)
             uri = case_uri(case.slug)
-            inputs = (case.card.path, case.card.meta, case.card.body, case.stratum,
+            inputs = (case.card.path, case.card.meta, case.card.body, case.stratum, case.status_to_confirm,
                       tuple((rec.slug, rec.card.meta) for rec in recommendations),
                       tuple((other.slug, other.card.path, other.card.meta, other.stratum) for other in related))
             yield self._reuse(template, uri, inputs, partial(
@@ -155,9 +155,11 @@ class PageMaker:
 
     @cached_property
     def _listing(self) -> object:
-        """A token that stays the same object while no field of a card changes (texts are left out):
-        the listing pages compare it instead of every card's fields."""
-        signature = (tuple((case.slug, case.card.path, case.card.meta) for case in self.bank.cases),
+        """A token that stays the same object while no field of a card changes (texts are left out), nor
+        which statuses are « à confirmer » (a day can pass under `mkdocs serve`): the listing pages compare
+        it instead of every card's fields."""
+        signature = (tuple((case.slug, case.card.path, case.card.meta, case.status_to_confirm)
+                           for case in self.bank.cases),
                      tuple((rec.slug, rec.card.path, rec.card.meta) for rec in self.bank.recommendations))
         return MEMORY.recall("card fields", None, signature, object)
 def _linker(start: str) -> Callable[[str], str]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from recueil.bank.bank import Bank, Case
+from recueil.bank.facets import value_labels
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.suggest import fold
 
@@ -100,6 +101,9 @@ def bank_stats(bank: Bank) -> dict[str, list[Count]]:
         "Par recommandation": [(rec.meta.label, rec.slug, len(rec.cases))
                                for rec in bank.recommendations],
         "Par programme": programmes,
+        # The status a reader filters on: « à confirmer » in place of an old ongoing one (recueil/bank/freshness.py)
+        "Par avancement": [(label, status_id, sum(case.status_value == status_id for case in bank.cases))
+                           for status_id, label in value_labels(bank)["statut"][1].items()],
     }
 
 

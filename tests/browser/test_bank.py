@@ -57,7 +57,9 @@ COMBINATIONS: list[tuple[str, Callable[[Case], bool]]] = [
     ("theme=participation-citoyenne&theme=inclusion-numerique&taille=grande-ville&taille=ville-moyenne",
      lambda c: bool({"participation-citoyenne", "inclusion-numerique"} & set(c.meta.themes))
      and c.stratum.id in {"grande-ville", "ville-moyenne"}),
-    ("axe=b&statut=en-cours", lambda c: "B" in axes_of(c) and c.meta.status == "en-cours"),
+    # « en cours » on a document of the last 4 years; older ones are « à confirmer » (recueil/bank/freshness.py)
+    ("axe=b&statut=en-cours", lambda c: "B" in axes_of(c) and c.meta.status == "en-cours" and not c.status_to_confirm),
+    ("statut=a-confirmer", lambda c: c.status_to_confirm),
     ("recommandation=observer-les-usages&annee=2015-2018",
      lambda c: "observer-les-usages" in c.meta.recommendations and 2015 <= (c.meta.year or 0) <= 2018),
     ("programme=france-urbaine-2019,tee-2022&annee=2016-",
