@@ -18,6 +18,7 @@ from recueil.outputs.booklet import Selection, SelectionError, select_cases
 from recueil.outputs.contribution import github_files
 from recueil.outputs.engines import ENGINES, SITE_DIR, EngineError, finish, prepare, replace_site, run_engine
 from recueil.outputs.export import write_exports
+from recueil.outputs.issue_card import write_checked_card
 from recueil.outputs.pdf import info_for, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
@@ -68,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_export)
     github = commands.add_parser("github-files", help="écrire le formulaire de ticket et le modèle de fiche de .github/")
     github.set_defaults(run=run_github_files)
+    issue = commands.add_parser("from-issue", help="faire une fiche de cases/ à partir du texte d'un ticket "
+                                "« Proposer une expérience » et la vérifier (affiche son chemin)")
+    issue.add_argument("body_file", metavar="BODY_FILE", help="fichier qui contient le texte (body) du ticket")
+    issue.set_defaults(run=run_from_issue)
     links = commands.add_parser("links", help="vérifier les liens externes des fiches et des pages (réseau requis)")
     links.add_argument("--github", action="store_true", help="sortie en annotations GitHub Actions")
     links.add_argument("--report", help="écrire aussi un rapport Markdown dans ce fichier")
@@ -160,6 +165,28 @@ def run_github_files(project: Project, args: argparse.Namespace) -> int:
         return 1
     for relative in write_tree(project.root, github_files(bank)):
         print(f"{relative} écrit")
+    return 0
+
+
+def run_from_issue(project: Project, args: argparse.Namespace) -> int:
+    try:
+        body = Path(args.body_file).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        print(f"erreur: lecture de {args.body_file} impossible ({error.strerror})", file=sys.stderr)
+        return 2
+    try:
+        written, problems = write_checked_card(project, body)
+    except CardErrors as failure:
+        for found in failure.problems:
+            print(str(found), file=sys.stderr)
+        print("Le recueil a déjà des erreurs : corrigez-les avant de transformer un ticket.", file=sys.stderr)
+        return 2
+    if written is None:
+        print("La proposition ne peut pas encore devenir une fiche :", file=sys.stderr)
+        for line in problems:
+            print(f"- {line}", file=sys.stderr)
+        return 1
+    print(project.display(written))
     return 0
 
 

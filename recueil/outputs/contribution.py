@@ -22,11 +22,18 @@ from recueil.outputs.labels import FlatField, choice_labels, flat_fields
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"
 ISSUE_LABEL = "proposition de fiche"
+CONVERT_LABEL = "fiche"  # given by a maintainer: .github/workflows/fiche-depuis-ticket.yml makes the card
 PART_SEPARATOR = " — "
+# GitHub answers 414 to an address longer than 8,191 bytes: the site's form never builds a longer one than
+# this (the file then goes through the clipboard), nor does the « Signaler une mise à jour » link of a card.
+GITHUB_ADDRESS_LIMIT = 8_000
 
 INTRODUCTION = (
     "Merci de partager ce que votre territoire a fait avec des données ! Remplissez ce que vous savez :"
-    " l'équipe du recueil relit la proposition, la complète avec vous si besoin et en fait une fiche.\n\n"
+    " l'équipe du recueil relit la proposition. Quand elle lui donne l'étiquette « fiche », un robot en fait"
+    " le fichier de la fiche, le vérifie et ouvre une demande de fusion qui vous cite ; s'il manque quelque"
+    " chose, il répond ici par la liste des problèmes, champ par champ : modifiez la proposition et l'équipe"
+    " relance la transformation.\n\n"
     "Écrivez avec vos mots, de façon neutre, des faits appuyés sur des sources publiques. Ne donnez aucune"
     " donnée personnelle (nom, téléphone ou adresse électronique d'une personne) : citez des organismes.\n\n"
     "Vous préférez un formulaire qui vérifie tout en direct et produit le fichier de la fiche ? Utilisez la page"
@@ -46,6 +53,19 @@ def case_fields(bank: Bank) -> tuple[dict[str, Any], list[FlatField]]:
 
 def issue_form(bank: Bank) -> str:
     """The GitHub issue form « Proposer une expérience », one control per field of the schema."""
+    return HEADER + _yaml(issue_form_data(bank))
+
+
+HEADER = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
+          "# Pour changer un champ, modifiez recueil/cards/models.py, puis relancez la commande.\n")
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
+
+
+def issue_form_data(bank: Bank) -> dict[str, Any]:
+    """The issue form as data: `recueil from-issue` reads an issue's body with the same controls."""
     _, fields = case_fields(bank)
     choices = choice_labels(bank)
     body: list[dict[str, Any]] = [{"type": "markdown", "attributes": {"value": INTRODUCTION}}]
@@ -58,9 +78,7 @@ def issue_form(bank: Bank) -> str:
             "description": "Décrire ce qu'un territoire a fait avec des données, pour l'ajouter à la banque "
                            "d'expériences.",
             "title": "[Fiche] ", "labels": [ISSUE_LABEL], "body": body}
-    header = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
-              "# Pour changer un champ, modifiez recueil/cards/models.py, puis relancez la commande.\n")
-    return header + yaml.dump(form, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
+    return form
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -133,6 +151,7 @@ def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "case
         "repoUrl": repo_url.rstrip("/"),
         "branch": branch,
         "casesDir": cases_dir,
+        "addressLimit": GITHUB_ADDRESS_LIMIT,
         "labels": field_titles(CaseCard),
         "choices": choice_labels(bank),
         "sections": [{"title": title, "hint": _form_hint(title), "required": title not in OPTIONAL_SECTIONS}
