@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import sys
 from collections.abc import Sequence
@@ -26,6 +27,7 @@ from recueil.search.pagefind import SearchIndexError, index_site
 from recueil.site.home import MarkerError, expanded_home
 from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
 from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines
+from recueil.upkeep.report import curation_report
 
 KIND_WORDS = {"case": "case", "cas": "case", "recommendation": "recommendation", "recommandation": "recommendation"}
 
@@ -78,6 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     links.add_argument("--report", help="écrire aussi un rapport Markdown dans ce fichier")
     links.add_argument("--timeout", type=float, default=20.0, help="délai par adresse, en secondes (par défaut : 20)")
     links.set_defaults(run=run_links)
+    report = commands.add_parser("curation-report", help="afficher en Markdown le rapport des curateurs : "
+                                 "fiches à revérifier et, avec --links, liens cassés")
+    report.add_argument("--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS, metavar="JOURS",
+                        help=f"fiches vérifiées il y a plus de JOURS jours (par défaut : {DEFAULT_MAX_AGE_DAYS})")
+    report.add_argument("--links", action="store_true", help="vérifier aussi les liens externes (réseau requis)")
+    report.add_argument("--timeout", type=float, default=20.0, help="délai par adresse, en secondes (par défaut : 20)")
+    report.set_defaults(run=run_curation_report)
     pdf = commands.add_parser("pdf", help="imprimer le guide en PDF, ou un livret des seules fiches choisies")
     pdf.add_argument("--out", required=True, help="fichier PDF à écrire")
     pdf.add_argument("--theme", action="append", default=[], metavar="ID", help="thème (option répétable)")
@@ -203,6 +212,20 @@ def run_links(project: Project, args: argparse.Namespace) -> int:
     broken = sum(result.broken for result in results)
     print(f"{len(results)} adresses vérifiées : {broken} cassée(s).", file=sys.stderr)
     return 1 if broken else 0
+
+
+def run_curation_report(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    links = None
+    if args.links:
+        places = collect_links(bank, project)
+        links = (check_urls(places, args.timeout), places)
+    settings = settings_of(site_settings(project))
+    file_url = f"{settings.repo_url.rstrip('/')}/blob/{settings.branch}/{{path}}" if settings.repo_url else ""
+    print(curation_report(bank, dt.date.today(), args.max_age_days, file_url, links), end="")
+    return 0
 
 
 def run_export(project: Project, args: argparse.Namespace) -> int:
