@@ -12,21 +12,21 @@ from typing import Any
 
 import yaml
 
-from recueil.addresses import SCHEMA_FILES
+from recueil.addresses import GITHUB_ADDRESS_LIMIT, SCHEMA_FILES
 from recueil.bank.bank import Bank
 from recueil.cards.loading import slugify
 from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, CaseCard
 from recueil.cards.schema import HINTS, field_titles, json_schema, skeleton
 from recueil.outputs.labels import FlatField, choice_labels, flat_fields
+from recueil.site.update_link import FILE_FIELD, PAGE_FIELD, UPDATE_FORM_FILE, UPDATE_TITLE_PREFIX
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
+UPDATE_FORM_PATH = f".github/ISSUE_TEMPLATE/{UPDATE_FORM_FILE}"
+UPDATE_LABEL = "mise à jour"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"
 ISSUE_LABEL = "proposition de fiche"
 CONVERT_LABEL = "fiche"  # given by a maintainer: .github/workflows/fiche-depuis-ticket.yml makes the card
 PART_SEPARATOR = " — "
-# GitHub answers 414 to an address longer than 8,191 bytes: the site's form never builds a longer one than
-# this (the file then goes through the clipboard), nor does the « Signaler une mise à jour » link of a card.
-GITHUB_ADDRESS_LIMIT = 8_000
 
 INTRODUCTION = (
     "Merci de partager ce que votre territoire a fait avec des données ! Remplissez ce que vous savez :"
@@ -138,9 +138,41 @@ def card_template(bank: Bank) -> str:
     return re.sub(r"^last_verified: .*$", "last_verified: AAAA-MM-JJ", text, count=1, flags=re.MULTILINE)
 
 
+def update_form() -> str:
+    """The issue form « Signaler une mise à jour », that the link of every card page opens, filled in."""
+    form = {
+        "name": "Signaler une mise à jour",
+        "description": "Une fiche n'est plus à jour : dire ce qui a changé, et la source publique qui le dit.",
+        "title": UPDATE_TITLE_PREFIX, "labels": [UPDATE_LABEL],
+        "body": [
+            {"type": "markdown", "attributes": {"value": (
+                "Merci de signaler ce qui a changé ! Le lien « Signaler une mise à jour » d'une page de fiche remplit "
+                "déjà la fiche concernée. Décrivez le changement avec vos mots et donnez la source publique qui le dit "
+                "(page web, délibération, article) : l'équipe du recueil vérifie et met la fiche à jour.\n\n"
+                "Ne donnez aucune donnée personnelle (nom, téléphone ou adresse électronique d'une personne).")}},
+            {"type": "input", "id": PAGE_FIELD,
+             "attributes": {"label": "Page de la fiche", "description": "L'adresse de la page de la fiche sur le site."},
+             "validations": {"required": True}},
+            {"type": "input", "id": FILE_FIELD,
+             "attributes": {"label": "Fichier de la fiche", "description": "Son fichier dans le dépôt (cases/…)."},
+             "validations": {"required": False}},
+            {"type": "textarea", "id": "changement",
+             "attributes": {"label": "Ce qui a changé", "description": (
+                 "Par exemple : l'action est terminée, un nouveau chiffre est publié, l'adresse d'une source a changé."),
+                 "placeholder": "Depuis mars 2026, le portail publie aussi…"},
+             "validations": {"required": True}},
+            {"type": "textarea", "id": "source",
+             "attributes": {"label": "La source publique qui le dit", "description": (
+                 "Le titre du document, son adresse web et sa date. Une source publique : pas un échange privé.")},
+             "validations": {"required": True}},
+        ]}
+    return ("# Écrit par « recueil github-files » (update_form de recueil/outputs/contribution.py) : ne pas modifier"
+            " à la main.\n" + _yaml(form))
+
+
 def github_files(bank: Bank) -> dict[str, str]:
     """The files of .github/ derived from the schema, by path in the repository."""
-    return {ISSUE_FORM_PATH: issue_form(bank), CARD_TEMPLATE_PATH: card_template(bank)}
+    return {ISSUE_FORM_PATH: issue_form(bank), UPDATE_FORM_PATH: update_form(), CARD_TEMPLATE_PATH: card_template(bank)}
 
 
 def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "cases") -> dict[str, Any]:

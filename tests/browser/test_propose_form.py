@@ -12,8 +12,8 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from recueil.addresses import GITHUB_ADDRESS_LIMIT
 from recueil.cards.taxonomy import load_taxonomy
-from recueil.outputs.contribution import GITHUB_ADDRESS_LIMIT
 from tests.conftest import ROOT, copy_project
 
 FORM = "contribuer/proposer/"
