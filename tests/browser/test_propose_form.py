@@ -206,6 +206,11 @@ def test_a_long_card_goes_to_github_through_the_clipboard(form: Page, site_url: 
         result.locator(".recueil-form__download").click()
     assert Path(download_info.value.path()).read_text(encoding="utf-8") == text
 
+    axe = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    form.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    found = form.evaluate("axe.run({include: [['.md-content']]})")["violations"]
+    assert [violation["id"] for violation in found] == []  # the message and the copy status included
+
 
 def test_no_real_card_builds_an_address_github_refuses(form: Page) -> None:
     """Every real card through the form's own rule: the address carries the file only when short enough."""
