@@ -91,7 +91,8 @@ def real_values() -> dict[str, str | None]:
         "actors": "Commune de Villeneuve-sur-Test\nAssociation des amis des arbres",
         "key_figures": "Arbres recensés — 4 512",
         "sources": "Délibération du conseil municipal du 3 mars 2023 — https://example.org/deliberation — 2023-03-03\n"
-                   "Inventaire des arbres — https://example.org/arbres",
+                   "Inventaire des arbres — https://example.org/arbres\n"
+                   "- Bilan 2019–2021 —  — 2024",
         "last_verified": "2026-11-02",
         "section_contexte": "Un village de 2 480 habitants.\n\nSes arbres n'étaient pas recensés.",
         "section_action_mise_en_oeuvre": "- un inventaire\n- une carte\n\n| Données | Mise à jour |\n| --- | --- |\n"
@@ -123,7 +124,8 @@ def test_a_real_shaped_body_becomes_a_card_that_check_accepts(real_project: Path
         assert fields["sources"] == [
             {"title": "Délibération du conseil municipal du 3 mars 2023", "url": "https://example.org/deliberation",
              "date": "2023-03-03"},
-            {"title": "Inventaire des arbres", "url": "https://example.org/arbres"}]
+            {"title": "Inventaire des arbres", "url": "https://example.org/arbres"},
+            {"title": "Bilan 2019–2021", "date": "2024"}]  # a bullet dropped, a part left out, a range kept
         assert "territory_name" not in text and "_No response_" not in text
         assert "## Action mise en œuvre\n\n- un inventaire\n- une carte\n\n| Données |" in text
         assert "## Résultats et perspectives\n\n### Ce qui a changé\n" in text  # a heading inside a text stays
@@ -149,6 +151,7 @@ def test_the_converter_reads_the_committed_form_the_same_as_the_generated_one() 
     ({"year": "1850"}, "- Année de début (year) : valeur trop petite (elle doit être au moins 1900)"),
     ({"sources": "Délibération — javascript:alert(1)"}, "- Sources (sources[0].url) : adresse web invalide"),
     ({"section_contexte": "Un village.\n\n<script>alert(1)</script>"}, "balise <script> interdite"),
+    ({"last_verified": "2999-01-01"}, "- Faits vérifiés le (last_verified) : date dans le futur"),
 ])
 def test_each_problem_is_listed_by_field_and_nothing_is_written(real_project: Path, tmp_path: Path,
                                                                  change: dict[str, str | None], expected: str) -> None:
@@ -229,8 +232,8 @@ def card_values(card: Path, form: dict[str, Any]) -> dict[str, str | None] | Non
             values[item["id"]] = ", ".join(next((o for o in options if o.endswith(f"({term})")), str(term))
                                            for term in terms)
         elif isinstance(value, list):
-            values[item["id"]] = "\n".join(" — ".join(str(v) for v in entry.values()) if isinstance(entry, dict)
-                                           else str(entry) for entry in value)
+            values[item["id"]] = "\n".join(_parts_line(entry) if isinstance(entry, dict) else str(entry)
+                                           for entry in value)
         else:
             values[item["id"]] = str(value)
     sections = re.split(r"^## (.+)$", match.group(2), flags=re.MULTILINE)
@@ -239,6 +242,18 @@ def card_values(card: Path, form: dict[str, Any]) -> dict[str, str | None] | Non
         if title.strip() in labels:
             values[labels[title.strip()]] = body.strip()
     return values
+
+
+PARTS = (("title", "url", "date"), ("label", "value"))  # a source's and a key figure's, in the form's order
+
+
+def _parts_line(entry: dict[str, Any]) -> str:
+    """« titre — adresse — date », an empty part left as « — — »."""
+    order = next((parts for parts in PARTS if parts[0] in entry), tuple(entry))
+    pieces = [str(entry.get(part, "")) for part in order] + [str(v) for k, v in entry.items() if k not in order]
+    while pieces and not pieces[-1]:
+        pieces.pop()
+    return " — ".join(pieces)
 
 
 def _path(control: str, fields: dict[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ at once, named by the label of its field in the form, in French.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +195,8 @@ def _options(control: Control, raw: str) -> list[str]:
 
 
 def _parts(field: FlatField, line: str) -> dict[str, Any]:
-    pieces = [piece.strip() for piece in re.split(r"\s+[—–]\s+", line)]
+    # « titre — adresse — date »; « titre —  — date » leaves a part out; « 2019–2021 » is not cut.
+    pieces = [piece.strip() for piece in re.split(r"\s[—–](?=\s|$)", line)]
     if len(pieces) > len(field.parts):
         names = PART_SEPARATOR.join(field.part_title(part).lower() for part in field.parts)
         raise ValueError(f"« {_short(line)} » a trop de parties (attendu : {names})")
@@ -212,6 +214,11 @@ def _scalar(prop: dict[str, Any], text: str) -> Any:
         if not re.fullmatch(r"-?\d+", number):
             raise ValueError(f"« {_short(text)} » n'est pas un nombre entier")
         return int(number)
+    if prop.get("format") == "date":  # a date, not a text: YAML writes it bare, and check reads it as a date
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # the schema says what is wrong with it
     if "number" in kinds:
         number = SPACES.sub("", text).replace(",", ".")
         try:
