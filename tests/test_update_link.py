@@ -19,7 +19,7 @@ from recueil.site.update_link import FILE_FIELD, PAGE_FIELD, UPDATE_TITLE_PREFIX
 from tests.conftest import ROOT
 
 REPO = "https://github.com/datacites/recueil"
-LINK = re.compile(r'<a class="recueil-update" href="([^"]+)">Signaler une mise à jour de cette fiche</a>')
+LINK = re.compile(r'<span class="recueil-update"><a href="([^"]+)">Signaler une mise à jour de cette fiche</a>')
 
 
 def params(address: str) -> dict[str, list[str]]:
