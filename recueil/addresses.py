@@ -13,6 +13,10 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+# GitHub answers 414 to an address longer than 8,191 bytes: no address the site builds for GitHub is longer
+# than this (the site's form, recueil-form.js, reads it from case.form.json; the « Signaler une mise à jour »
+# link of a card page, recueil/site/update_link.py).
+GITHUB_ADDRESS_LIMIT = 8_000
 DOCS_DIR = "docs"  # MkDocs' default docs_dir, which mkdocs.yml keeps: the hand-written pages
 HOME_URI = "index.md"
 BANK_URI = "cas/index.md"

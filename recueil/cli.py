@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import shutil
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from recueil.outputs.booklet import Selection, SelectionError, select_cases
 from recueil.outputs.contribution import github_files
 from recueil.outputs.engines import ENGINES, SITE_DIR, EngineError, finish, prepare, replace_site, run_engine
 from recueil.outputs.export import write_exports
+from recueil.outputs.issue_card import write_checked_card
 from recueil.outputs.pdf import info_for, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
@@ -26,6 +28,7 @@ from recueil.shown import SafeStream, annotation
 from recueil.site.home import MarkerError, expanded_home
 from recueil.upkeep.curation import DEFAULT_MAX_AGE_DAYS, curation_warnings, stats_text
 from recueil.upkeep.link_check import check_urls, collect_links, markdown_report, report_lines
+from recueil.upkeep.report import curation_report
 
 KIND_WORDS = {"case": "case", "cas": "case", "recommendation": "recommendation", "recommandation": "recommendation"}
 
@@ -74,11 +77,22 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_export)
     github = commands.add_parser("github-files", help="écrire le formulaire de ticket et le modèle de fiche de .github/")
     github.set_defaults(run=run_github_files)
+    issue = commands.add_parser("from-issue", help="faire une fiche de cases/ à partir du texte d'un ticket "
+                                "« Proposer une expérience » et la vérifier (affiche son chemin)")
+    issue.add_argument("body_file", metavar="BODY_FILE", help="fichier qui contient le texte (body) du ticket")
+    issue.set_defaults(run=run_from_issue)
     links = commands.add_parser("links", help="vérifier les liens externes des fiches et des pages (réseau requis)")
     links.add_argument("--github", action="store_true", help="sortie en annotations GitHub Actions")
     links.add_argument("--report", help="écrire aussi un rapport Markdown dans ce fichier")
     links.add_argument("--timeout", type=float, default=20.0, help="délai par adresse, en secondes (par défaut : 20)")
     links.set_defaults(run=run_links)
+    report = commands.add_parser("curation-report", help="afficher en Markdown le rapport des curateurs : "
+                                 "fiches à revérifier et, avec --links, liens cassés")
+    report.add_argument("--max-age-days", type=int, default=DEFAULT_MAX_AGE_DAYS, metavar="JOURS",
+                        help=f"fiches vérifiées il y a plus de JOURS jours (par défaut : {DEFAULT_MAX_AGE_DAYS})")
+    report.add_argument("--links", action="store_true", help="vérifier aussi les liens externes (réseau requis)")
+    report.add_argument("--timeout", type=float, default=20.0, help="délai par adresse, en secondes (par défaut : 20)")
+    report.set_defaults(run=run_curation_report)
     pdf = commands.add_parser("pdf", help="imprimer le guide en PDF, ou un livret des seules fiches choisies")
     pdf.add_argument("--out", required=True, help="fichier PDF à écrire")
     pdf.add_argument("--theme", action="append", default=[], metavar="ID", help="thème (option répétable)")
@@ -169,6 +183,28 @@ def run_github_files(project: Project, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_from_issue(project: Project, args: argparse.Namespace) -> int:
+    try:
+        body = Path(args.body_file).read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        print(f"erreur: lecture de {args.body_file} impossible ({error.strerror})", file=sys.stderr)
+        return 2
+    try:
+        written, problems = write_checked_card(project, body)
+    except CardErrors as failure:
+        for found in failure.problems:
+            print(str(found), file=sys.stderr)
+        print("Le recueil a déjà des erreurs : corrigez-les avant de transformer un ticket.", file=sys.stderr)
+        return 2
+    if written is None:
+        print("La proposition ne peut pas encore devenir une fiche :", file=sys.stderr)
+        for line in problems:
+            print(f"- {line}", file=sys.stderr)
+        return 1
+    print(project.display(written))
+    return 0
+
+
 def run_links(project: Project, args: argparse.Namespace) -> int:
     bank = load_or_report(project)
     if bank is None:
@@ -182,6 +218,20 @@ def run_links(project: Project, args: argparse.Namespace) -> int:
     broken = sum(result.broken for result in results)
     print(f"{len(results)} adresses vérifiées : {broken} cassée(s).", file=sys.stderr)
     return 1 if broken else 0
+
+
+def run_curation_report(project: Project, args: argparse.Namespace) -> int:
+    bank = load_or_report(project)
+    if bank is None:
+        return 1
+    links = None
+    if args.links:
+        places = collect_links(bank, project)
+        links = (check_urls(places, args.timeout), places)
+    settings = settings_of(site_settings(project))
+    file_url = f"{settings.repo_url.rstrip('/')}/blob/{settings.branch}/{{path}}" if settings.repo_url else ""
+    print(curation_report(bank, dt.date.today(), args.max_age_days, file_url, links), end="")
+    return 0
 
 
 def run_export(project: Project, args: argparse.Namespace) -> int:

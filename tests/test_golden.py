@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from recueil.bank.bank import load_bank
+from recueil.outputs.site_files import settings_of, site_settings
 from recueil.project import Project
 from recueil.site.pages import PageMaker
 from tests.helpers import mini_project
@@ -30,7 +31,9 @@ PAGES = {"cas/niort-portail.md": "case-niort-portail.md", "recommandations/obser
 @pytest.mark.parametrize(("uri", "name"), PAGES.items())
 def test_a_generated_page_is_its_golden_file(tmp_path: Path, uri: str, name: str) -> None:
     project = Project(mini_project(tmp_path))
-    made = next(page for page in PageMaker(load_bank(project, today=DAY), project).pages() if page.src_uri == uri)
+    settings = settings_of(site_settings(project))  # the site's and repository's addresses of mini/mkdocs.yml
+    pages = PageMaker(load_bank(project, today=DAY), project, settings.site_url, settings.repo_url).pages()
+    made = next(page for page in pages if page.src_uri == uri)
     golden = GOLDEN / name
     if os.environ.get("RECUEIL_GOLDEN") == "write":
         golden.write_text(made.content, encoding="utf-8", newline="")

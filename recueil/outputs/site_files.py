@@ -68,14 +68,15 @@ def settings_of(settings: dict[str, str]) -> SiteSettings:
                         branch_of(settings.get("edit_uri", "")), settings.get("site_name", SiteSettings.site_name))
 
 
-def engine_pages(bank: Bank, project: Project) -> Iterator[GeneratedPage]:
+def engine_pages(bank: Bank, project: Project, settings: SiteSettings | None = None) -> Iterator[GeneratedPage]:
     """Every page the engine makes: one per card and per term, the listings, the data page."""
-    yield from PageMaker(bank, project).pages()
+    settings = settings or SiteSettings()
+    yield from PageMaker(bank, project, settings.site_url, settings.repo_url).pages()
     yield GeneratedPage(DATA_PAGE, data_page(bank, project.templates))
 
 
 def site_contents(bank: Bank, project: Project, settings: SiteSettings) -> tuple[list[GeneratedPage], dict[str, str]]:
     """The pages the engine makes, and the other files it publishes (path in the site → text)."""
     files = published_files(bank, settings.site_url, settings.repo_url, settings.branch, settings.site_name)
-    return list(engine_pages(bank, project)), files
+    return list(engine_pages(bank, project, settings)), files
 

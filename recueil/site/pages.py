@@ -23,6 +23,7 @@ from recueil.addresses import (
     THEMES_URI,
     axis_uri,
     case_uri,
+    page_url,
     recommendation_uri,
     relative_url,
     stratum_uri,
@@ -36,6 +37,7 @@ from recueil.project import Project
 from recueil.search.filters import case_filters, filter_labels, recommendation_filters, url_parameters
 from recueil.site.environment import TEMPLATES_DIR, shared_environment
 from recueil.site.france_map import group_by_region
+from recueil.site.update_link import update_issue_url
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,12 @@ def recommendation_nav(bank: Bank) -> list[Any]:
 class PageMaker:
     """Renders the pages of one bank. Build it once per build; render pages on demand."""
 
-    def __init__(self, bank: Bank, project: Project):
+    def __init__(self, bank: Bank, project: Project, site_url: str = "", repo_url: str = ""):
+        """site_url and repo_url (mkdocs.yml): for the « Signaler une mise à jour » link of the card pages."""
         self.bank = bank
         self.project = project
+        self.site_url = site_url
+        self.repo_url = repo_url
 
     @cached_property
     def env(self) -> Environment:
@@ -82,6 +87,7 @@ class PageMaker:
             recommendations, related = self.bank.recommendations_of(case), self.bank.related(case)
             uri = case_uri(case.slug)
             inputs = (case.card.path, case.card.meta, case.card.body, case.stratum, case.status_to_confirm,
+                      self.site_url, self.repo_url,
                       tuple((rec.slug, rec.card.meta) for rec in recommendations),
                       tuple((other.slug, other.card.path, other.card.meta, other.stratum) for other in related))
             yield self._reuse(template, uri, inputs, partial(
@@ -89,8 +95,10 @@ class PageMaker:
 
     def _case_page(self, template: Any, uri: str, case: Case, recommendations: list[Recommendation],
                    related: list[Case]) -> GeneratedPage:
+        page_address = self.site_url.rstrip("/") + "/" + page_url(uri) if self.site_url else page_url(uri)
+        update_url = update_issue_url(self.repo_url, case.meta.title, page_address, case.card.path)
         return self._render_now(template, uri, case.card.path, case=case, recommendations=recommendations,
-                                related=related, sections=sections_of(case.card.body),
+                                related=related, sections=sections_of(case.card.body), update_url=update_url,
                                 search_filters=case_filters(case, self.bank, self._filter_labels))
 
     def recommendation_pages(self) -> Iterator[GeneratedPage]:

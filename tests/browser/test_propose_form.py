@@ -12,6 +12,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from recueil.addresses import GITHUB_ADDRESS_LIMIT
 from recueil.cards.taxonomy import load_taxonomy
 from tests.conftest import ROOT, copy_project
 
@@ -145,6 +146,84 @@ def test_valid_card_is_previewed_and_its_file_passes_recueil_check(form: Page, t
                            capture_output=True, text=True, cwd=ROOT)
     assert check.returncode == 0, check.stderr
     assert "aucune erreur" in check.stdout
+
+
+# A card richer than the longest real one: accents, a table and lists in each text section.
+LONG_CONTEXT = "\n\n".join(
+    f"Étape {n} : la collectivité a réuni élus, agents et habitants autour des données « {n} » ; "
+    "l'équipe a dressé l'état des lieux des données déjà produites, de leur qualité et de leurs usages."
+    for n in range(1, 13))
+LONG_ACTION = ("| Données | Producteur | Fréquence de mise à jour |\n| --- | --- | --- |\n" + "\n".join(
+    f"| Équipement n° {n} : éclairage, énergie, déchets | Direction du numérique | chaque trimestre |"
+    for n in range(1, 25)) + "\n\n" + "\n".join(
+    f"- réalisé en {2018 + n % 6} : un outil partagé pour les services, déployé à l'échelle de la métropole"
+    for n in range(1, 16)))
+LONG_RESULTS = "\n".join(
+    f"{n}. Résultat mesuré : économies d'énergie, délais réduits, données ouvertes publiées (n° {n})."
+    for n in range(1, 25))
+
+
+def encoded(text: str) -> int:
+    """The bytes of text in an address, encoded as encodeURIComponent does."""
+    return len(urllib.parse.quote(text, safe="-_.!~*'()"))
+
+
+def test_a_long_card_goes_to_github_through_the_clipboard(form: Page, site_url: str, tmp_path: Path) -> None:
+    longest_real = max(encoded(path.read_text(encoding="utf-8")) for path in (ROOT / "cases").glob("*.md"))
+    form.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    form.context.route("https://github.com/**", lambda route: route.fulfill(
+        status=200, content_type="text/html", body="<!doctype html><title>GitHub</title><p>Nouveau fichier</p>"))
+    fill_valid_card(form)
+    form.fill("#f-section-0", LONG_CONTEXT)
+    form.fill("#f-section-1", LONG_ACTION)
+    form.fill("#f-section-2", LONG_RESULTS)
+    form.click("button[type=submit]")
+    result = form.locator(".recueil-form__result")
+    expect(result).to_be_visible()
+    text = result.locator(".recueil-form__file code").text_content() or ""
+    assert encoded(text) > longest_real  # the test card is longer than every real card
+    assert "| Équipement n° 24" in text and "- réalisé en" in text and "24. Résultat" in text
+
+    link = result.locator(".recueil-form__github")
+    expect(link).to_have_text("Copier le fichier et ouvrir GitHub (nouvel onglet)")
+    href = link.get_attribute("href") or ""
+    assert len(href.encode()) <= GITHUB_ADDRESS_LIMIT
+    address, query = href.split("?", 1)
+    assert address == "https://github.com/datacites/recueil/new/main/cases"
+    slug = "villeneuve-sur-test-un-atlas-des-arbres-partage-et-ouvert"
+    assert urllib.parse.parse_qs(query) == {"filename": [f"{slug}.md"]}
+    expect(result).to_contain_text("trop long pour que GitHub le reçoive dans l'adresse")
+    expect(result).to_contain_text("coller le fichier dans la zone de texte")
+
+    with form.expect_popup() as popup_info:
+        link.click()
+    assert popup_info.value.url == href
+    expect(result.locator(".recueil-form__copy")).to_contain_text("Le fichier est copié")
+    form.bring_to_front()
+    assert form.evaluate("navigator.clipboard.readText()") == text
+
+    with form.expect_download() as download_info:  # downloading stays available
+        result.locator(".recueil-form__download").click()
+    assert Path(download_info.value.path()).read_text(encoding="utf-8") == text
+
+    axe = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    form.add_script_tag(content=axe.read_text(encoding="utf-8"))
+    found = form.evaluate("axe.run({include: [['.md-content']]})")["violations"]
+    assert [violation["id"] for violation in found] == []  # the message and the copy status included
+
+
+def test_no_real_card_builds_an_address_github_refuses(form: Page) -> None:
+    """Every real card through the form's own rule: the address carries the file only when short enough."""
+    cards = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "cases").glob("*.md"))}
+    measures = form.evaluate("""cards => Object.keys(cards).map(name => {
+        const made = window.RecueilForm.proposal(name, cards[name]);
+        return {name, bytes: new TextEncoder().encode(made.href).length, paste: made.paste};
+    })""", cards)
+    assert len(measures) == len(cards) > 0
+    assert max(measure["bytes"] for measure in measures) <= GITHUB_ADDRESS_LIMIT
+    pasted = {measure["name"] for measure in measures if measure["paste"]}
+    assert max(cards, key=lambda name: encoded(cards[name])) in pasted  # the longest real card
+    assert len(pasted) < len(cards)  # the others still open GitHub's page already filled
 
 
 def test_rows_of_sources_can_be_added_and_removed(form: Page) -> None:

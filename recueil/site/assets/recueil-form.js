@@ -467,18 +467,48 @@
       link.click();
       setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
     });
-    var github = settings.repoUrl + "/new/" + encodeURIComponent(settings.branch) + "/" + settings.casesDir +
-      "?filename=" + encodeURIComponent(fileName) + "&value=" + encodeURIComponent(text);
-    var open = el("a", { class: "md-button recueil-form__github", href: github, target: "_blank", rel: "noopener", text: "Proposer sur GitHub (nouvel onglet)" });
+    var github = proposal(fileName, text);
+    var open = el("a", { class: "md-button recueil-form__github", href: github.href, target: "_blank", rel: "noopener",
+      text: github.paste ? "Copier le fichier et ouvrir GitHub (nouvel onglet)" : "Proposer sur GitHub (nouvel onglet)" });
+    var copied = el("p", { class: "recueil-form__copy", role: "status" });
+    if (github.paste) {
+      open.addEventListener("click", function () {
+        copyText(text).then(function () {
+          copied.textContent = "Le fichier est copié. Dans la page de GitHub qui s'ouvre, cliquez dans la zone de texte vide et collez-le (Ctrl+V, ou Cmd+V sur Mac), puis proposez la modification.";
+        }, function () {
+          copied.textContent = "La copie automatique n'a pas fonctionné : sélectionnez tout le contenu du fichier ci-dessous et copiez-le, ou téléchargez le fichier, puis collez-le dans la page de GitHub.";
+        });
+      });
+    }
     out.appendChild(el("h2", { id: "recueil-resultat-titre", tabindex: "-1", text: "Aperçu de la fiche" }));
     out.appendChild(article);
     out.appendChild(el("h2", { text: "Le fichier " + fileName }));
-    out.appendChild(el("p", { text: "Téléchargez-le pour le déposer dans le dossier " + settings.casesDir + "/ du dépôt, ou ouvrez la page de création de fichier de GitHub, déjà remplie : GitHub vous proposera d'en faire une demande de fusion (pull request)." }));
+    out.appendChild(el("p", { text: github.paste
+      ? "Téléchargez-le pour le déposer dans le dossier " + settings.casesDir + "/ du dépôt, ou proposez-le sur GitHub. Ce fichier est trop long pour que GitHub le reçoive dans l'adresse de sa page : le bouton « Copier le fichier et ouvrir GitHub » le copie dans le presse-papiers et ouvre la page de création de fichier de GitHub avec le nom du fichier déjà rempli. Vous n'aurez qu'à coller le fichier dans la zone de texte (Ctrl+V, ou Cmd+V sur Mac) : GitHub vous proposera ensuite d'en faire une demande de fusion (pull request)."
+      : "Téléchargez-le pour le déposer dans le dossier " + settings.casesDir + "/ du dépôt, ou ouvrez la page de création de fichier de GitHub, déjà remplie : GitHub vous proposera d'en faire une demande de fusion (pull request)." }));
     out.appendChild(el("p", { class: "recueil-form__actions" }, [download, document.createTextNode(" "), open]));
+    out.appendChild(copied);
     // Focusable, so the file can be scrolled with the keyboard.
     out.appendChild(el("pre", { class: "recueil-form__file", tabindex: "0", "aria-label": "Contenu du fichier " + fileName },
       [el("code", { text: text })]));
     out.hidden = false;
+  }
+
+  /* GitHub answers 414 to an address longer than 8,191 bytes. Up to settings.addressLimit (declared once,
+     in recueil/outputs/contribution.py) the address carries the file; above, only its name, and the file
+     goes through the clipboard. */
+  function proposal(fileName, text) {
+    var page = settings.repoUrl + "/new/" + encodeURIComponent(settings.branch) + "/" + settings.casesDir +
+      "?filename=" + encodeURIComponent(fileName);
+    var full = page + "&value=" + encodeURIComponent(text);
+    return byteLength(full) <= settings.addressLimit ? { href: full, paste: false } : { href: page, paste: true };
+  }
+
+  function byteLength(text) { return new TextEncoder().encode(text).length; }
+
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return Promise.reject(new Error("no clipboard"));
   }
 
   function refresh() {
@@ -533,6 +563,8 @@
     root.appendChild(form);
     root.appendChild(el("section", { class: "recueil-form__result", "aria-labelledby": "recueil-resultat-titre", hidden: true }));
     territoryLookup();
+    // For the tests and the measure of the longest address (tests/browser/test_propose_form.py).
+    window.RecueilForm = { proposal: proposal };
     root.setAttribute("data-ready", "");
   }
 
