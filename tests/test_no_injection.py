@@ -308,6 +308,18 @@ def test_hook_cleans_card_pages_and_leaves_other_pages_alone():
     assert hooks.on_page_content(dirty, page=page("guide/index.md"), config=None, files=None) == dirty
 
 
+def test_hook_never_expands_a_marker_in_a_page_made_from_a_card():
+    """Issue #24: with MkDocs, a card's `<!-- recueil:mon-territoire -->` pasted the site's own form into its
+    page. The check refuses it; were it ever let through, the page made from a card keeps it as a comment
+    (which the sanitiser then drops), and the build does not fail naming a file that does not exist."""
+    hooks = _hooks_module()
+    hooks._state.generated, hooks._state.aside = {"cas/x.md"}, {}
+    text = "## Contexte\n\n<!-- recueil:mon-territoire -->\n\n<!-- recueil:inconnu -->\n"
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="cas/x.md"))
+    out = hooks.on_page_markdown(text, page=page, config=None, files=None)
+    assert "recueil-territoire" not in out and "<form" not in out and "recueil:mon-territoire" in out
+
+
 
 class _PlainYaml(yaml.SafeLoader):
     """mkdocs.yml may hold !!python/name tags: read it as plain data."""
