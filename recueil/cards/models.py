@@ -200,3 +200,32 @@ CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspective
 # A case page lists its sources anyway, so « En savoir plus » only adds links when there are some.
 OPTIONAL_SECTIONS = frozenset({"En savoir plus"})
 RECOMMENDATION_SECTIONS = ("Constats et enjeux", "Approche et méthode")
+
+
+# What the site's form and the GitHub issue form say of a case field, by dotted path, when its
+# description above is written for those who edit the YAML and names the schema's own words (a
+# vocabulary's name, a folder, another field). The readers of the forms choose from labelled lists
+# and never see those words. A field not listed here is explained by its description.
+READER_HELP: dict[str, str] = {
+    "territory.name": "Nom usuel du territoire, par exemple « Angers Loire Métropole ». Repris du référentiel "
+                      "officiel si vous donnez le code Insee de la commune ou le SIREN de l'intercommunalité.",
+    "territory.kind": "Nature du territoire. Si vous donnez un code, elle en est déduite : commune pour un code "
+                      "Insee, intercommunalité pour un SIREN.",
+    "territory.population": "Nombre d'habitants (entier), tel que le donne une source. Inutile si vous donnez le "
+                            "code Insee ou le SIREN : la population légale la plus récente est reprise. Sans code "
+                            "ni chiffre, la fiche affichera « taille non renseignée ».",
+    "territory.insee": "Code officiel géographique (Insee) de la commune, 5 caractères ; pour un département, son "
+                       "code (2 ou 3 caractères, par exemple « 91 »). Pour une intercommunalité, donnez plutôt "
+                       "son SIREN.",
+    "themes": "Les thèmes de l'expérience, le principal en premier.",
+    "recommendations": "Les recommandations du guide que cette expérience illustre.",
+    "programme": "Le programme d'accompagnement dont l'expérience fait partie, s'il y en a un.",
+    "status": "Où en est l'action, selon la source la plus récente.",
+    "status_source": "Numéro, dans la liste des sources ci-dessous (à partir de 1), du document qui établit "
+                     "l'avancement ; ce document doit avoir une date. 1 si rien n'est indiqué.",
+}
+
+
+def reader_help(dotted: str, description: str) -> str:
+    """The help a form shows for a case field: its reader-facing text, else its description."""
+    return READER_HELP.get(dotted, description)
