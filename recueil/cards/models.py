@@ -93,6 +93,12 @@ class Source(Card):
     date: PartialDate | None = Field(None, title="Date du document",
                                      description="Date de publication du document, aussi précise qu'il la donne : "
                                                  "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
+    lang: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = Field(
+        None, title="Langue du document",
+        description="Langue du titre du document, s'il n'est pas en français : son code, « en » pour l'anglais, "
+                    "« de » pour l'allemand, « es » pour l'espagnol. Le titre (la partie entre « », s'il y en a "
+                    "une) est alors marqué dans cette langue sur la page, dans le livret PDF et dans les exports, "
+                    "pour qu'un lecteur d'écran le prononce bien.", examples=["en"])
 
 
 class KeyFigure(Card):
