@@ -30,7 +30,7 @@ from recueil.bank.bank import Bank, load_bank
 from recueil.cards.problems import CardErrors
 from recueil.cards.sanitize import clean_html
 from recueil.cards.taxonomy import TaxonomyError
-from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, write_pdf
+from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, label_pdf_links, pdf_setting, write_pdf
 from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.shown import shown_lines
@@ -199,6 +199,7 @@ def _print_guide(config: MkDocsConfig) -> None:
         outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them as a build error
         raise _failure(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
+    label_pdf_links(project, Path(config.site_dir), outcome.path)  # « (PDF, 2,3 Mo) » in the links to it
     log.info(f"{GUIDE_PDF} : {outcome.pages} pages" + (" (reprise)" if outcome.reused else
                                                         f" en {outcome.seconds:.1f} s"))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from recueil.addresses import GUIDE_PDF, HOME_URI, SCHEMA_FILES, engine_assets
 from recueil.bank.bank import Bank, load_bank
-from recueil.cards.loading import SLUG, slugify
+from recueil.cards.loading import SLUG, load_folder, slugify
 from recueil.cards.problems import CardErrors, Problem
 from recueil.cards.schema import schema_text, skeleton
 from recueil.cards.taxonomy import TaxonomyError, load_taxonomy
@@ -381,7 +381,10 @@ def run_search_index(project: Project, args: argparse.Namespace) -> int:
 
 def run_schema(project: Project, args: argparse.Namespace) -> int:
     taxonomy = load_taxonomy(project.taxonomy)
-    rec_ids = sorted(p.stem for p in project.recommendations.glob("*.md"))
+    # In number order, as the site's form lists them (a card that does not load goes last, by name).
+    numbers = {card.slug: getattr(card.meta, "number", 0) for card in load_folder(project, "recommendation").cards}
+    rec_ids = sorted((p.stem for p in project.recommendations.glob("*.md")),
+                     key=lambda slug: (slug not in numbers, numbers.get(slug, 0), slug))
     out = Path(args.out) if Path(args.out).is_absolute() else project.root / args.out
     out.mkdir(parents=True, exist_ok=True)
     for kind, name in SCHEMA_FILES.items():

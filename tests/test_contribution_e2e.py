@@ -112,7 +112,7 @@ def test_card_is_in_the_search_index(added: tuple[Path, Path]) -> None:
     record = by_url(site)[f"/cas/{SLUG}/"]
     assert record["meta"]["title"] == TITLE and "Douze crues recensées." in record["content"]
     assert record["filters"]["Thème"] == ["Adaptation au changement climatique", "Participation citoyenne"]
-    assert record["filters"]["Taille du territoire"] == ["Moins de 3 500 hab."]
+    assert record["filters"]["Taille du territoire"] == ["Village (moins de 3 500 hab.)"]
     assert record["filters"]["Région ou pays"] == ["Occitanie"] and record["filters"]["Type"] == ["Fiche expérience"]
 
 

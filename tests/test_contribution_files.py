@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from recueil.bank.bank import load_bank
+from recueil.cards.models import reader_help
 from recueil.cards.schema import SCHEMA_FILES, json_schema
 from recueil.outputs.contribution import CARD_TEMPLATE_PATH, ISSUE_FORM_PATH, card_template, issue_form
 from recueil.outputs.labels import flat_fields
@@ -59,7 +60,7 @@ def test_issue_form_has_one_control_per_field_of_the_schema() -> None:
     for field in flat_fields(schema):
         control = controls["_".join(field.path)]
         assert control["attributes"]["label"] == field.title
-        assert control["attributes"]["description"].startswith(field.description)
+        assert control["attributes"]["description"].startswith(reader_help(field.dotted, field.description))
         assert control["validations"]["required"] is field.required
     themes = controls["themes"]
     assert themes["type"] == "dropdown" and themes["attributes"]["multiple"] is True

@@ -23,6 +23,7 @@ from recueil.addresses import BANK_URI, FEED_PATH, GUIDE_PDF, case_uri, page_url
 from recueil.bank.bank import load_bank
 from recueil.cli import main as recueil_main
 from recueil.outputs.engines import CONTENT_END, content_markers, edit_link, feed_link, finish_page
+from recueil.outputs.pdf import pdf_size_label
 from recueil.project import Project
 from tests.conftest import ENGINES, ROOT, build_with, copy_project
 from tests.html_safety import head_of, live_markup
@@ -106,6 +107,14 @@ def test_the_same_booklet_from_every_engine(engine_sites):
     assert len(reader.pages) > 100
     outline = " ".join(_titles(reader.outline))
     assert [case.meta.title for case in BANK.cases if case.meta.title[:40] not in outline] == []
+
+
+def test_every_engine_gives_the_booklet_size_in_its_links(engine_sites):
+    """« (PDF, 1,2 Mo) », measured on the printed file, in the hand-written links to it (issue 27, item 11)."""
+    for engine, site in engine_sites.items():
+        label = f"<span data-recueil-pdf-size>({pdf_size_label((site / GUIDE_PDF).stat().st_size)})</span>"
+        for page in ("index.html", "guide/introduction/index.html"):
+            assert label in (site / page).read_text(encoding="utf-8"), (engine, page)
 
 
 def _titles(outline: list) -> list[str]:

@@ -8,7 +8,10 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
+
 from recueil.bank.bank import load_bank
+from recueil.cards.problems import CardErrors
 from recueil.outputs.feed import FEED_SIZE, atom_feed
 from recueil.project import Project
 from tests.conftest import ROOT
@@ -107,9 +110,13 @@ def test_order_is_newest_verification_first_and_texts_are_escaped(tmp_path: Path
 
 
 def test_control_characters_never_make_the_feed_unreadable(tmp_path: Path) -> None:
+    """The check refuses a control character (issue #24); the feed's writer drops any left, as a second guard."""
     project = mini_project(tmp_path, {"gamma.md": card("Gamma : un titre", "Gamma", "2026-01-01",
                                                        "Un résumé avec un caractère de contrôle \x0b ici.")})
-    text = atom_feed(load_bank(Project(project)), "https://exemple.fr/", "Mini")
-    root = ET.fromstring(text.encode("utf-8"))
-    summaries = [entry.findtext(f"{ATOM}summary") for entry in root.findall(f"{ATOM}entry")]
-    assert "Gamma, 2020 : Un résumé avec un caractère de contrôle  ici." in summaries
+    with pytest.raises(CardErrors, match="caractère de contrôle U[+]000B interdit"):
+        load_bank(Project(project))
+    bank = load_bank(Project(mini_project(tmp_path / "autre")))
+    bank.cases[0].meta.summary = "Un résumé avec un caractère de contrôle \x0b ici."
+    root = ET.fromstring(atom_feed(bank, "https://exemple.fr/", "Mini").encode("utf-8"))
+    summaries = [entry.findtext(f"{ATOM}summary") or "" for entry in root.findall(f"{ATOM}entry")]
+    assert any("Un résumé avec un caractère de contrôle  ici." in summary for summary in summaries)

@@ -50,7 +50,7 @@ def expected_case_filters(case: Case) -> dict[str, list[str]]:
     return {
         "Type": ["Fiche expérience"],
         "Thème": labels("themes", list(meta.themes)),
-        "Taille du territoire": [case.stratum.short or case.stratum.label],
+        "Taille du territoire": [case.stratum.named],
         "Axe du guide": [f"{axis}. {taxonomy.term('axes', axis).label}" for axis in axes],
         "Recommandation": [f"{rec.meta.number}. {rec.meta.title}" for rec in recommendations],
         "Région ou pays": [where],
@@ -107,7 +107,8 @@ def test_filters_of_a_few_cards_as_a_reader_sees_them(real_site):
     """Spelled out for three real cards: a French town in a programme, one abroad, one of unknown size."""
     index = by_url(real_site)
     ales = index["/cas/ales-patrimoine-arbore/"]["filters"]
-    assert ales["Région ou pays"] == ["Occitanie"] and ales["Taille du territoire"] == ["20 000 à 100 000 hab."]
+    assert ales["Région ou pays"] == ["Occitanie"]
+    assert ales["Taille du territoire"] == ["Ville moyenne (20 000 à 100 000 hab.)"]
     assert ales["Programme"] == ["AMI Transition écologique et données (2022)"]
     assert "Biodiversité et nature en ville" in ales["Thème"]
     abroad = next(case for case in bank().cases if case.meta.territory.country != "France")

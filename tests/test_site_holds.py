@@ -9,7 +9,7 @@ from pathlib import Path
 from recueil.addresses import DATA_FILES, HOME_URI, engine_assets, generated_pages, page_url, territory_files
 from recueil.bank.bank import load_bank
 from recueil.project import Project
-from recueil.site.territory_lookup import shard_of
+from recueil.site.territory_lookup import shards_of
 from recueil.territories.reference import load_reference
 from tests.helpers import ROOT, mini_project, run_check
 
@@ -47,8 +47,8 @@ def test_render_writes_every_page_file_and_asset_of_the_site(tmp_path):
     pages = generated_pages([case.slug for case in bank.cases], [rec.slug for rec in bank.recommendations],
                             bank.taxonomy)
     assert {"donnees/index.md", "recherche/index.md", "flux.xml", "assets/recueil-bank.js"} <= written
-    reference = load_reference()  # « Mon territoire »: every commune is in one name shard and one code shard
-    letters = {shard_of(commune.name) for commune in reference.all_communes()}
+    reference = load_reference()  # « Mon territoire »: a commune is in the shard of each word of its name, and of its code
+    letters = {letter for commune in reference.all_communes() for letter in shards_of(commune.name)}
     prefixes = {commune.code[:2] for commune in reference.all_communes()}
     assert {"a", "z"} <= letters and {"01", "2A", "97"} <= prefixes
     assert written == (pages | set(DATA_FILES) | set(engine_assets()) | {HOME_URI}

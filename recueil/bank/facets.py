@@ -33,6 +33,9 @@ from recueil.cards.suggest import fold
 
 NO_PROGRAMME = "aucun"
 NO_PROGRAMME_LABEL = "Hors programme"
+# The link after a filter's values, to the page that lists a page per value.
+INDEX_LABELS = {"theme": "Une page par thème", "taille": "Une page par taille de territoire",
+                "axe": "Les axes du guide", "recommandation": "Une page par recommandation"}
 FRANCE = "France"
 FRANCE_NO_REGION = "France (région non précisée)"
 YEAR_PARAM = "annee"
@@ -71,6 +74,12 @@ class Facet:
     values: tuple[FacetValue, ...]
     index_page: str | None = None
     open: bool = False  # shown unfolded before any choice
+
+    @property
+    def index_label(self) -> str:
+        """The name of the one link of the filter to the page listing its values' pages (RGAA 6.1: a
+        link per value, named by an arrow, added a Tab stop per value)."""
+        return INDEX_LABELS.get(self.param, f"Les pages « {self.legend} »")
 
     def value(self, value_id: str) -> FacetValue:
         return next(value for value in self.values if value.id == value_id)
@@ -125,7 +134,7 @@ def _candidates(bank: Bank) -> list[tuple[str, str, str | None, bool, list[Facet
         ("theme", "Thème", THEMES_URI, True,
          [FacetValue(t.id, t.label, 0, theme_uri(t.id)) for t in taxonomy.themes]),
         ("taille", "Taille du territoire", STRATA_URI, True,
-         [FacetValue(s.id, s.short or s.label, 0, stratum_uri(s.id)) for s in taxonomy.strata]),
+         [FacetValue(s.id, s.named, 0, stratum_uri(s.id)) for s in taxonomy.strata]),
         ("axe", "Axe du guide", RECOMMENDATIONS_URI, False,
          [FacetValue(a.id.lower(), f"{a.id}. {a.label}", 0, axis_uri(a.id)) for a in taxonomy.axes]),
         ("recommandation", "Recommandation", RECOMMENDATIONS_URI, False,

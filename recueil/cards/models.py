@@ -97,6 +97,12 @@ class Source(Card):
     date: PartialDate | None = Field(None, title="Date du document",
                                      description="Date de publication du document, aussi précise qu'il la donne : "
                                                  "AAAA-MM-JJ, AAAA-MM ou AAAA.", examples=["2022-10-13"])
+    lang: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")] | None = Field(
+        None, title="Langue du document",
+        description="Langue du titre du document, s'il n'est pas en français : son code, « en » pour l'anglais, "
+                    "« de » pour l'allemand, « es » pour l'espagnol. Le titre (la partie entre « », s'il y en a "
+                    "une) est alors marqué dans cette langue sur la page, dans le livret PDF et dans les exports, "
+                    "pour qu'un lecteur d'écran le prononce bien.", examples=["en"])
 
 
 class KeyFigure(Card):
@@ -204,3 +210,32 @@ CASE_SECTIONS = ("Contexte", "Action mise en œuvre", "Résultats et perspective
 # A case page lists its sources anyway, so « En savoir plus » only adds links when there are some.
 OPTIONAL_SECTIONS = frozenset({"En savoir plus"})
 RECOMMENDATION_SECTIONS = ("Constats et enjeux", "Approche et méthode")
+
+
+# What the site's form and the GitHub issue form say of a case field, by dotted path, when its
+# description above is written for those who edit the YAML and names the schema's own words (a
+# vocabulary's name, a folder, another field). The readers of the forms choose from labelled lists
+# and never see those words. A field not listed here is explained by its description.
+READER_HELP: dict[str, str] = {
+    "territory.name": "Nom usuel du territoire, par exemple « Angers Loire Métropole ». Repris du référentiel "
+                      "officiel si vous donnez le code Insee de la commune ou le SIREN de l'intercommunalité.",
+    "territory.kind": "Nature du territoire. Si vous donnez un code, elle en est déduite : commune pour un code "
+                      "Insee, intercommunalité pour un SIREN.",
+    "territory.population": "Nombre d'habitants (entier), tel que le donne une source. Inutile si vous donnez le "
+                            "code Insee ou le SIREN : la population légale la plus récente est reprise. Sans code "
+                            "ni chiffre, la fiche affichera « taille non renseignée ».",
+    "territory.insee": "Code officiel géographique (Insee) de la commune, 5 caractères ; pour un département, son "
+                       "code (2 ou 3 caractères, par exemple « 91 »). Pour une intercommunalité, donnez plutôt "
+                       "son SIREN.",
+    "themes": "Les thèmes de l'expérience, le principal en premier.",
+    "recommendations": "Les recommandations du guide que cette expérience illustre.",
+    "programme": "Le programme d'accompagnement dont l'expérience fait partie, s'il y en a un.",
+    "status": "Où en est l'action, selon la source la plus récente.",
+    "status_source": "Numéro, dans la liste des sources ci-dessous (à partir de 1), du document qui établit "
+                     "l'avancement ; ce document doit avoir une date. 1 si rien n'est indiqué.",
+}
+
+
+def reader_help(dotted: str, description: str) -> str:
+    """The help a form shows for a case field: its reader-facing text, else its description."""
+    return READER_HELP.get(dotted, description)

@@ -27,6 +27,15 @@ class Stratum(Term):
     min: int | None = None
     max: int | None = None
 
+    @property
+    def named(self) -> str:
+        """The size with its name and its bounds, « Ville moyenne (20 000 à 100 000 hab.) », as the
+        bank's filters say it: the name from `label` (before its parenthesis), the bounds from `short`."""
+        name = self.label.split(" (", 1)[0]
+        if not self.short or self.short in (self.label, name):
+            return self.label
+        return f"{name} ({self.short[0].lower()}{self.short[1:]})"
+
     def holds(self, population: int) -> bool:
         above = self.min is None or population >= self.min
         below = self.max is None or population < self.max

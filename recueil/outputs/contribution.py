@@ -1,7 +1,8 @@
 """What a contributor fills in, derived from the card schema: the GitHub issue form and the site's form.
 
 Both list the fields of the JSON Schema in the models' order, with the models' titles as labels,
-their descriptions as help and the vocabularies' labels for closed lists. The
+their descriptions as help (or, where a description names the schema's own words, the reader's
+text of `READER_HELP` in the models) and the vocabularies' labels for closed lists. The
 committed issue form is checked against `issue_form()` by the tests, so it never drifts.
 """
 
@@ -15,7 +16,7 @@ import yaml
 from recueil.addresses import GITHUB_ADDRESS_LIMIT, SCHEMA_FILES
 from recueil.bank.bank import Bank
 from recueil.cards.loading import slugify
-from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, CaseCard
+from recueil.cards.models import CASE_SECTIONS, OPTIONAL_SECTIONS, READER_HELP, CaseCard, reader_help
 from recueil.cards.schema import HINTS, field_titles, json_schema, skeleton
 from recueil.outputs.labels import FlatField, choice_labels, flat_fields
 from recueil.site.update_link import FILE_FIELD, PAGE_FIELD, UPDATE_FORM_FILE, UPDATE_TITLE_PREFIX
@@ -47,7 +48,7 @@ CONSENTS = (
 
 
 def case_fields(bank: Bank) -> tuple[dict[str, Any], list[FlatField]]:
-    schema = json_schema("case", bank.taxonomy, [rec.slug for rec in bank.recommendations])
+    schema = json_schema("case", bank.taxonomy, [rec.slug for rec in bank.recommendations])  # in number order
     return schema, flat_fields(schema)
 
 
@@ -108,12 +109,13 @@ def _issue_control(field: FlatField, labels: dict[str, str] | None) -> dict[str,
 
 
 def _issue_help(field: FlatField) -> str:
+    help_text = reader_help(field.dotted, field.description)
     if field.parts:
         parts = PART_SEPARATOR.join(field.part_title(part).lower() for part in field.parts)
-        return f"{field.description} Une ligne par élément : {parts}."
+        return f"{help_text} Une ligne par élément : {parts}."
     if field.is_list and "enum" not in (field.item or {}):
-        return f"{field.description} Une valeur par ligne."
-    return field.description
+        return f"{help_text} Une valeur par ligne."
+    return help_text
 
 
 def _section_control(title: str) -> dict[str, Any]:
@@ -185,6 +187,7 @@ def form_settings(bank: Bank, repo_url: str, branch: str, cases_dir: str = "case
         "casesDir": cases_dir,
         "addressLimit": GITHUB_ADDRESS_LIMIT,
         "labels": field_titles(CaseCard),
+        "help": READER_HELP,  # the help of a field, when its schema description names the schema's words
         "choices": choice_labels(bank),
         "sections": [{"title": title, "hint": _form_hint(title), "required": title not in OPTIONAL_SECTIONS}
                      for title in CASE_SECTIONS],

@@ -44,7 +44,7 @@ from recueil.addresses import (
 )
 from recueil.bank.bank import Bank
 from recueil.cards.sanitize import clean_html
-from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
+from recueil.outputs.pdf import info_for, label_pdf_links, pdf_setting, write_pdf
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
@@ -363,6 +363,7 @@ def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, s
         outcome = write_pdf(bank, project, site / GUIDE_PDF, info_for(settings, project), reuse=setting is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them in French
         raise EngineError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
+    label_pdf_links(project, site, outcome.path)  # « (PDF, 2,3 Mo) » in the links to it
     return outcome.pages
 
 

@@ -307,7 +307,7 @@ def published_files(bank: Bank, base_url: str, repo_url: str, branch: str, site_
     """Every file the build publishes besides the pages: exports, feed, card schemas, form settings,
     the bank page's data."""
     files = {**export_files(bank, base_url, repo_url, site_name), BANK_DATA: bank_data(bank)}
-    recommendation_ids = sorted(rec.slug for rec in bank.recommendations)
+    recommendation_ids = [rec.slug for rec in bank.recommendations]  # in number order: the form lists them so
     for kind, path in SCHEMA_FILES.items():
         files[path] = schema_text(kind, bank.taxonomy, recommendation_ids)
     files[FORM_SETTINGS_PATH] = _json(form_settings(bank, repo_url, branch))

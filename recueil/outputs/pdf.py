@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from recueil import __version__
-from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS
+from recueil.addresses import DOCS_DIR, GUIDE_PDF, PDF_STATUS, page_url
 from recueil.bank import freshness
 from recueil.bank.bank import Bank
 from recueil.memory import MEMORY, MISSING
@@ -205,6 +206,40 @@ def write_pdf(bank: Bank, project: Project, target: Path, info: BookletInfo, sel
         MEMORY.put("printed booklet", None, key, rendered)
     target.write_bytes(rendered.data)
     return PdfOutcome(target, rendered.pages, time.perf_counter() - started, reused, rendered.tagged)
+
+
+# --- The size of the booklet in the links to it ------------------------------------------------------
+
+# In a hand-written page, a link to the booklet ends with this span, « (PDF) »; once the booklet is
+# printed, the span says its format and size, « (PDF, 2,3 Mo) » (RGAA 6.1: a link to a file says its
+# format and weight). Without the PDF (RECUEIL_PDF=0, or while `mkdocs serve` prints it), « (PDF) » stays.
+PDF_SIZE_MARK = "data-recueil-pdf-size"
+_PDF_SIZE = re.compile(r"(<span data-recueil-pdf-size>)[^<]*(</span>)")
+
+
+def pdf_size_label(size: int) -> str:
+    """« PDF, 2,3 Mo », « PDF, 480 ko »: a PDF's format and size as a French reader reads them."""
+    if size >= 1_000_000:
+        return "PDF, " + f"{size / 1_000_000:.1f}".replace(".", ",") + " Mo"
+    return f"PDF, {max(1, round(size / 1000))} ko"
+
+
+def label_pdf_links(project: Project, site: Path, pdf: Path) -> list[Path]:
+    """Write the booklet's format and size, measured on the printed file, into the built pages whose
+    source in docs/ marks a link to it (a few files, found from their sources). The pages changed."""
+    label = f"({pdf_size_label(pdf.stat().st_size)})"
+    docs = project.root / DOCS_DIR
+    changed = []
+    for source in sorted(docs.rglob("*.md")) if docs.is_dir() else []:
+        if PDF_SIZE_MARK not in source.read_text(encoding="utf-8"):
+            continue
+        page = site / page_url(source.relative_to(docs).as_posix()) / "index.html"
+        html = page.read_text(encoding="utf-8") if page.is_file() else ""
+        labelled = _PDF_SIZE.sub(lambda found: found.group(1) + label + found.group(2), html)
+        if labelled != html:
+            page.write_text(labelled, encoding="utf-8")
+            changed.append(page)
+    return changed
 
 
 # --- Under `mkdocs serve`: printed by another process while the site is served -----------------------

@@ -39,10 +39,17 @@ def recommendation_filters(recommendation: Recommendation, labels: FilterLabels)
             labels["recommandation"][0]: [labels["recommandation"][1].get(slug, slug)]}
 
 
+ORDERED_FILTERS = ("taille",)  # a size is read by its place among the others, not by its name
+
+
 def url_parameters(bank: Bank) -> dict[str, dict[str, object]]:
     """The search page's address parameters: the bank's own (`?theme=mobilite&taille=village`), each
-    with its filter name and the label of each value id; `type` takes the labels themselves."""
+    with its filter name and the label of each value id; `type` takes the labels themselves. The
+    values of a filter with an `order` (its value ids, listed: the page's JSON sorts the keys of
+    `values`) are shown in the vocabulary's order (sizes, smallest first), the others in French
+    alphabetical order."""
     parameters: dict[str, dict[str, object]] = {
-        param: {"filter": name, "values": dict(values)} for param, (name, values) in filter_labels(bank).items()}
+        param: {"filter": name, "values": dict(values), **({"order": list(values)} if param in ORDERED_FILTERS else {})}
+        for param, (name, values) in filter_labels(bank).items()}
     parameters["type"] = {"filter": TYPE_FILTER, "values": {}}
     return parameters

@@ -22,6 +22,7 @@ import base64
 import json
 import os
 import queue
+import re
 import subprocess
 import tempfile
 import threading
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 SEARCH_START, SEARCH_END = "<!-- search-index:start -->", "<!-- search-index:end -->"
+H1_ID = re.compile(r'(<h1\b[^>]*?)\s+id="[^"]*"')
 _STOP = None
 NICENESS = 10
 READ_BYTES = 1 << 20  # one read of Pagefind's answers
@@ -60,11 +62,16 @@ def _lower_priority() -> None:
 
 
 def slim_page(html: str) -> str | None:
-    """The part of a built page Pagefind indexes, as a small document; None if the page is not indexed."""
+    """The part of a built page Pagefind indexes, as a small document; None if the page is not indexed.
+
+    The page's h1 loses its id there: Pagefind makes a sub-result of every heading with an id, and the
+    search dialog then showed each page's title twice, as the result and as its first sub-result
+    (the text before the first other heading is the page's own, at its address)."""
     start, end = html.find(SEARCH_START), html.rfind(SEARCH_END)
     if start < 0 or end < start:
         return None
-    return f'<!DOCTYPE html><html lang="fr"><body>{html[start + len(SEARCH_START):end]}</body></html>'
+    body = H1_ID.sub(r"\1", html[start + len(SEARCH_START):end], count=1)
+    return f'<!DOCTYPE html><html lang="fr"><body>{body}</body></html>'
 
 
 def write_index(files: list[dict[str, str]], output: Path) -> None:

@@ -25,12 +25,12 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.bccache import Bucket
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from recueil import addresses
 from recueil.bank.bank import Case
 from recueil.bank.freshness import CONFIRM_AFTER_YEARS, TO_CONFIRM_LABEL
-from recueil.cards.models import MULTI_TERRITORY
+from recueil.cards.models import MULTI_TERRITORY, Source
 from recueil.cards.taxonomy import Stratum
 from recueil.memory import MEMORY
 from recueil.site.dates import partial_date
@@ -42,6 +42,21 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 def thousands(value: int | None) -> str:
     """12345 → '12 345' (narrow no-break space, as French typography wants)."""
     return "" if value is None else f"{value:,}".replace(",", "\u202f")
+
+
+QUOTED_TITLE = re.compile(r"«\s*(.+?)\s*»")
+
+
+def source_title(source: Source) -> Markup:
+    """A source's title as HTML, marked in the document's language when the card gives one
+    (`Source.lang`): the part between « » if there is one (the document's own title, amid the French
+    of the publisher and date), else the whole title."""
+    if not source.lang:
+        return escape(source.title)
+    quoted = QUOTED_TITLE.search(source.title)
+    start, end = quoted.span(1) if quoted else (0, len(source.title))
+    title = source.title
+    return Markup("{}<span lang=\"{}\">{}</span>{}").format(title[:start], source.lang, title[start:end], title[end:])
 
 
 def shared_environment(overrides: Path | None) -> Environment:
@@ -82,6 +97,7 @@ def make_environment(overrides: Path | None = None) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                       bytecode_cache=compiled_templates())
     env.filters["thousands"] = thousands
+    env.filters["source_title"] = source_title
     env.filters["partial_date"] = partial_date
     env.filters["yaml_str"] = yaml_scalar
     env.filters["yaml_value"] = yaml_value

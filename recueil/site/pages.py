@@ -7,6 +7,7 @@ pages are computed here as relative URLs, so the output does not depend on the e
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, partial
@@ -47,6 +48,12 @@ class GeneratedPage:
     src_uri: str
     content: str
     source: str | None = None
+
+
+def illustrated(bank: Bank, cases: list[Case]) -> list[tuple[Recommendation, int]]:
+    """The recommendations these cases illustrate, in number order, each with how many of them do."""
+    counts = Counter(ref for case in cases for ref in case.meta.recommendations)
+    return [(rec, counts[rec.slug]) for rec in bank.recommendations if counts[rec.slug]]
 
 
 def recommendation_nav(bank: Bank) -> list[Any]:
@@ -112,14 +119,16 @@ class PageMaker:
         yield self._render(self.env.get_template("recommendations.md.j2"), RECOMMENDATIONS_URI)
 
     def facet_pages(self) -> Iterator[GeneratedPage]:
+        """The pages of each axis, theme and size, their indexes, the map, the bank and the search page."""
         taxonomy = self.bank.taxonomy
         for axis in taxonomy.axes:
             yield self._render(self.env.get_template("axis.md.j2"), axis_uri(axis.id), axis=axis,
                                recommendations=self.bank.recommendations_in(axis),
                                cases=self.bank.cases_by_axis.get(axis.id, []))
         for theme in taxonomy.themes:
-            yield self._render(self.env.get_template("theme.md.j2"), theme_uri(theme.id), theme=theme,
-                               cases=self.bank.cases_by_theme.get(theme.id, []))
+            cases = self.bank.cases_by_theme.get(theme.id, [])
+            yield self._render(self.env.get_template("theme.md.j2"), theme_uri(theme.id), theme=theme, cases=cases,
+                               recommendations=illustrated(self.bank, cases))
         for stratum in taxonomy.strata:
             yield self._render(self.env.get_template("stratum.md.j2"), stratum_uri(stratum.id), stratum=stratum,
                                cases=self.bank.cases_by_stratum.get(stratum.id, []))

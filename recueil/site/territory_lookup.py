@@ -2,8 +2,9 @@
 
 `territoires/index.json` (régions, départements, neighbouring régions, size bands, the cases with
 what the ranking reads) and `territoires/epci.txt` are fetched when the reader first uses the
-field; then one shard of communes: by the first letter of the name (`communes-a.txt`…) while
-typing, by département (`codes-30.txt`…) to restore `?territoire=30007`. One line per territory,
+field; then one shard of communes: while typing, by the first letter of a word (`communes-a.txt`…:
+a commune is in the shard of each word of its name, so that « fougeray » finds Le Petit-Fougeray),
+by département (`codes-30.txt`…) for an Insee code typed or to restore `?territoire=30007`. One line per territory,
 fields separated by `|`, so the reader downloads a few tens of kilobytes, never the whole list.
 """
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from recueil.bank.bank import Bank, Case
 
 ARTICLES = re.compile(r"^(les|le|la|l)\s+")
+# Words nobody types to find a place: a commune is not filed under them (the script knows them too,
+# recueil/site/assets/recueil-territoire.js, MINOR).
+MINOR_WORDS = frozenset({"l", "d", "le", "la", "les", "de", "du", "des", "en", "et", "sur", "sous", "aux", "au", "a",
+                         "lez", "s"})
+SAINTS = {"st": "saint", "ste": "sainte"}
 
 
 def search_key(name: str) -> str:
@@ -34,9 +40,16 @@ def search_key(name: str) -> str:
 
 
 def shard_of(name: str) -> str:
-    """The name shard of a commune: the first letter of its search key (a-z), else '0'."""
+    """The shard of a name's first word: the first letter of its search key (a-z), else '0'."""
     first = search_key(name)[:1]
     return first if "a" <= first <= "z" else "0"
+
+
+def shards_of(name: str) -> set[str]:
+    """Every name shard a commune is in: that of its first word, and of each of its other words but
+    articles and prepositions ('Le Petit-Fougeray' → {'p', 'f'}), 'St' read as 'saint'."""
+    words = [SAINTS.get(word, word) for word in re.sub(r"[-'’]", " ", fold(name)).split()]
+    return {shard_of(name)} | {word[0] if "a" <= word[0] <= "z" else "0" for word in words if word not in MINOR_WORDS}
 
 
 def case_kind(case: Case) -> str:
@@ -86,7 +99,8 @@ def lookup_files(bank: Bank, reference: Reference | None = None) -> dict[str, st
     by_department: dict[str, list[str]] = defaultdict(list)
     for commune in reference.all_communes():
         line = f"{commune.code}|{commune.name}|{'' if commune.population is None else commune.population}"
-        by_letter[shard_of(commune.name)].append(line)
+        for letter in shards_of(commune.name):
+            by_letter[letter].append(line)
         by_department[department_of(commune.code)[:2]].append(line)
     for letter, lines in sorted(by_letter.items()):
         files[communes_by_name(letter)] = "\n".join(lines) + "\n"

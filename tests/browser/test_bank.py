@@ -190,13 +190,14 @@ def test_filters_work_from_the_keyboard_with_a_visible_focus(page: Page, site_ur
     expect(page).to_have_url(site_url + f"cas/?statut={focused[1]}")
 
 
-def test_filter_values_link_to_the_pages_that_work_without_javascript(page: Page, site_url: str):
+def test_filters_link_to_the_pages_that_work_without_javascript(page: Page, site_url: str):
+    """One named link per filter to the page listing its values' pages, not an arrow per value (RGAA 6.1)."""
     open_bank(page, site_url)
-    link = page.locator("fieldset[data-facet=theme] li", has=page.locator("input[value=mobilite]")).locator("a")
-    assert link.get_attribute("href") == "../themes/mobilite/"
-    assert "Mobilité" in link.inner_text()  # its name, for screen readers
-    size_link = page.locator("fieldset[data-facet=taille] input[value=metropole] ~ a")
-    assert size_link.get_attribute("href") == "../tailles/metropole/"
+    link = page.locator("fieldset[data-facet=theme]").get_by_role("link", name="Une page par thème")
+    assert link.get_attribute("href") == "../themes/"
+    size_link = page.locator("fieldset[data-facet=taille]").get_by_role("link", name="Une page par taille de territoire")
+    assert size_link.get_attribute("href") == "../tailles/"
+    assert page.locator("fieldset[data-facet=theme] li a").count() == 0
 
 
 def test_long_results_come_a_page_at_a_time(page: Page, site_url: str):

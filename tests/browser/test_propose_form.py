@@ -13,6 +13,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from recueil.addresses import GITHUB_ADDRESS_LIMIT
+from recueil.cards.models import READER_HELP
 from recueil.cards.taxonomy import load_taxonomy
 from tests.conftest import ROOT, copy_project
 
@@ -36,7 +37,8 @@ def test_fields_come_from_the_schema(form: Page, real_site: Path) -> None:
     case_schema = schema(real_site)
     territory = case_schema["$defs"]["Territory"]["properties"]
     expect(form.locator("label[for=f-territory-population]")).to_contain_text("Population")
-    expect(form.locator("#f-territory-population-aide")).to_have_text(territory["population"]["description"])
+    expect(form.locator("#f-territory-population-aide")).to_have_text(READER_HELP["territory.population"])
+    expect(form.locator("#f-territory-population_year-aide")).to_have_text(territory["population_year"]["description"])
     status_ids = form.locator("#f-status option").evaluate_all("options => options.map(o => o.value)")
     assert status_ids == ["", *case_schema["properties"]["status"]["enum"]]
     expect(form.locator("#f-status option[value=en-cours]")).to_have_text("En cours")

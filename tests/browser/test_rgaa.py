@@ -241,15 +241,25 @@ def test_no_english_string_of_the_theme_in_the_built_pages(real_site: Path):
 
 
 def test_every_page_links_to_the_accessibility_statement(real_site: Path):
-    link = "Accessibilité&nbsp;: partiellement conforme</a>"
+    link = "Accessibilité&nbsp;: non conforme</a>"  # « non conforme » until an audit gives a rate
     missing = [str(p.relative_to(real_site)) for p in real_site.rglob("*.html") if link not in p.read_text(encoding="utf-8")]
     assert missing == []
     statement = (real_site / "accessibilite" / "index.html").read_text(encoding="utf-8")
-    for part in ("État de conformité", "partiellement conforme", "Résultats des tests", "Contenus non accessibles",
-                 "Établissement de cette déclaration", "2 décembre 2026", "Technologies utilisées",
-                 "Environnement de test", "Retour d'information et contact", "Voies de recours",
-                 "Défenseur des droits", "github.com/datacites/recueil/issues"):
-        assert part in statement, part
+    # The sections of the official model (numerique.gouv.fr), in its order.
+    sections = ["État de conformité", "Résultats des tests", "Contenus non accessibles", "Non-conformités",
+                "Dérogations pour charge disproportionnée", "Contenus non soumis à l'obligation d'accessibilité",
+                "Établissement de cette déclaration d'accessibilité", "Technologies utilisées", "Environnement de test",
+                "Outils pour évaluer l'accessibilité", "Pages du site ayant fait l'objet de la vérification de conformité",
+                "Retour d'information et contact", "Voies de recours"]
+    headings = [re.sub(r"<[^>]+>", "", h).replace("&#39;", "'").replace("’", "'").strip()
+                for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", statement, flags=re.S)]
+    found = [next(i for i, h in enumerate(headings) if h.startswith(section)) for section in sections]
+    assert found == sorted(found), headings
+    for part in ("<strong>non conforme</strong>", "n'a encore pas été audité", "2 décembre 2026",
+                 "Défenseur des droits", "Libre réponse 71120, 75342 Paris CEDEX 07",
+                 "Par courriel", "github.com/datacites/recueil/issues"):
+        assert part in statement.replace("&#39;", "'").replace("’", "'"), part
+    assert "<strong>partiellement conforme</strong>" not in statement
 
 
 def test_the_english_page_is_marked_english(page: Page, site_url: str):

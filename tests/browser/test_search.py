@@ -207,7 +207,7 @@ def test_the_search_page_reads_the_query_and_filters_from_the_address(page: Page
     box = page.locator("pagefind-filter-pane input[name='Taille du territoire']:checked")
     expect(box).to_have_count(1)
     middle = bank().taxonomy.term("strata", "ville-moyenne")
-    assert box.get_attribute("value") == middle.short
+    assert box.get_attribute("value") == middle.named
     found = every_result(page, "page")
     assert len(found) == count and "/cas/ales-patrimoine-arbore/" in found
     assert set(found) <= case_paths(lambda case: case.stratum.id == "ville-moyenne")
@@ -230,7 +230,7 @@ def test_a_filter_narrows_the_results_and_the_count_follows(page: Page, site_url
     page.goto(site_url + "recherche/?q=données")
     before = wait_for_summary(page, "[data-recueil-search]", "données")
     metropole = bank().taxonomy.term("strata", "metropole")
-    page.locator(f"pagefind-filter-pane input[name='Taille du territoire'][value='{metropole.short}']").check()
+    page.locator(f"pagefind-filter-pane input[name='Taille du territoire'][value='{metropole.named}']").check()
     summary = page.locator("[data-recueil-search] pagefind-summary")
     expect(summary).not_to_have_text(re.compile(rf"^{before} résultats"), timeout=10_000)
     after = wait_for_summary(page, "[data-recueil-search]", "données")

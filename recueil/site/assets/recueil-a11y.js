@@ -4,7 +4,8 @@
  * 1. The menu button. Below 1,220 px the navigation is a drawer opened by Material's
  *    <label for="__drawer">, which a keyboard cannot reach. The label is replaced by a <button>
  *    (name, aria-expanded, aria-controls) that toggles Material's checkbox: Enter or Space opens the
- *    drawer and moves the focus into it, Escape closes it and brings the focus back to the button. While it is closed, the drawer is
+ *    drawer and moves the focus into it, Escape closes it and brings the focus back to the button;
+ *    while it is open, Tab goes round the button and the drawer only. While it is closed, the drawer is
  *    out of the Tab order through CSS (recueil/site/assets/recueil.css, `visibility`), also without JavaScript.
  * 2. The map's markers (recueil/templates/_map.j2): one Tab stop into the map, not one per case.
  *    Chosen over taking the markers out of the Tab order (the list being the keyboard path) because
@@ -64,6 +65,17 @@
       if (event.key !== "Escape" || !drawerToggle.checked) return;
       setDrawer(false);
       menuButton.focus();
+    });
+    // While the drawer covers the page (the menu button is shown), Tab and Shift+Tab go round the
+    // menu button and the drawer's links, never to the page behind it (RGAA 12.8); Escape closes it.
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (!drawerToggle.checked || menuButton.getClientRects().length === 0) return;
+      var cycle = [menuButton].concat(focusables(drawer));
+      var at = cycle.indexOf(document.activeElement);
+      var next = at < 0 ? (event.shiftKey ? cycle.length - 1 : 0) : (at + (event.shiftKey ? -1 : 1) + cycle.length) % cycle.length;
+      event.preventDefault();
+      cycle[next].focus();
     });
   }
 

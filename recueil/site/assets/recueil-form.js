@@ -68,7 +68,7 @@
 
   function fieldShell(path, prop, required, control, isGroup) {
     var id = fieldId(path);
-    var help = el("p", { class: "recueil-field__help", id: id + "-aide", text: prop.description || "" });
+    var help = el("p", { class: "recueil-field__help", id: id + "-aide", text: (settings.help || {})[path.join(".")] || prop.description || "" });
     var error = el("p", { class: "recueil-field__error", id: id + "-erreur", hidden: true });
     var mark = required ? el("span", { class: "recueil-field__required", text: " (obligatoire)" }) : el("span", { class: "recueil-field__optional", text: " (facultatif)" });
     if (isGroup) {
@@ -228,7 +228,7 @@
     var input = el("input", { type: "text", name: "slug", autocomplete: "off", spellcheck: "false" });
     input.addEventListener("input", function () { state.slugEdited = input.value.trim() !== ""; });
     controls.slug = { path: ["slug"], prop: {}, kind: "slug", element: input };
-    var shell = fieldShell(["slug"], { description: "Nom du fichier dans le dossier " + settings.casesDir + "/, sans .md : minuscules sans accent, chiffres et tirets. Proposé à partir du titre." }, true, input, false);
+    var shell = fieldShell(["slug"], { description: "Nom du fichier de la fiche : minuscules sans accent, chiffres et tirets. Proposé à partir du titre." }, true, input, false);
     shell.querySelector("label").firstChild.textContent = "Nom du fichier";
     return shell;
   }

@@ -76,7 +76,7 @@
       var instance = manager.getInstance("page");
       instance.setTranslations(WORDING);
       followAddress(instance, JSON.parse(page.getAttribute("data-recueil-search")));
-      pageKeyboard(page);
+      pageKeyboard(page, JSON.parse(page.getAttribute("data-recueil-search")));
     }
   });
 
@@ -138,7 +138,32 @@
   }
 
   /* The search page: Enter in the field moves to the results' heading. */
-  function pageKeyboard(page) {
+  /* Pagefind lists a filter's values as its index sorts them, by code point ("100 000…" before
+     "20 000…", "Énergie" after "Tourisme"): sizes go in their vocabulary's order, other values in
+     French alphabetical order, moved in the page itself so that the Tab order is the order seen. */
+  var FRENCH = new Intl.Collator("fr", {numeric: true, sensitivity: "base"});
+
+  function sortValues(pane, parameters) {
+    Object.keys(parameters).forEach(function (param) {
+      var filter = parameters[param];
+      var group = pane.querySelector("details.pf-filter-group[data-filter-name='" + filter.filter + "']");
+      if (!group) return;
+      var boxes = Array.prototype.slice.call(group.querySelectorAll(".pf-filter-checkbox"));
+      if (boxes.length < 2) return;
+      var labels = (filter.order || []).map(function (id) { return filter.values[id]; });
+      var value = function (box) { var input = box.querySelector("input"); return input ? input.value : ""; };
+      var sorted = boxes.slice().sort(filter.order ? function (a, b) {
+        return labels.indexOf(value(a)) - labels.indexOf(value(b));
+      } : function (a, b) { return FRENCH.compare(value(a), value(b)); });
+      if (sorted.every(function (box, k) { return boxes[k] === box; })) return; // already in order
+      var parent = boxes[0].parentNode;
+      if (!sorted.every(function (box) { return box.parentNode === parent; })) return;
+      var after = boxes[boxes.length - 1].nextSibling;
+      sorted.forEach(function (box) { parent.insertBefore(box, after); });
+    });
+  }
+
+  function pageKeyboard(page, parameters) {
     var heading = page.querySelector(".recueil-search__results h2");
     if (heading) heading.setAttribute("tabindex", "-1");
     page.addEventListener("keydown", function (event) {
@@ -161,8 +186,9 @@
         if (target.every(function (group, k) { return groups[k] === group; })) return; // already in order
         target.forEach(function (group) { box.appendChild(group); });
       };
-      new MutationObserver(order).observe(pane, {childList: true, subtree: true});
+      new MutationObserver(function () { order(); sortValues(pane, parameters); }).observe(pane, {childList: true, subtree: true});
       order();
+      sortValues(pane, parameters);
     }
   }
 
