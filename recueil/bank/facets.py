@@ -2,7 +2,8 @@
 
 One definition serves three readers: the bank template (checkboxes, labels, counts, links to the
 static pages), the data attributes of each case item (what the browser script filters on), and
-`matching()`, the reference semantics in Python (AND across facets, OR within one facet).
+`selects()`, the reference semantics in Python (AND across facets, OR within one facet), which the PDF's
+`Selection` uses too, and `matching()`, the cases it gives in the bank's order.
 The parameter names are the ones of the bank's URL: `/cas/?theme=mobilite&taille=petite-ville`.
 """
 
