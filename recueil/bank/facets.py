@@ -220,7 +220,7 @@ def bank_data(bank: Bank) -> str:
     """Every card of the bank for the bank page's script, in the default order, as compact JSON:
     {"facettes": {param: [value ids]}, "cas": [[slug, title, line, themes line, year, population,
     [[value indexes] per facet, in the order of "facettes"]], ...]}. The script draws a card from it
-    exactly as the template does (recueil/templates/_macros.j2, bank_case)."""
+    exactly as the template does (recueil/site/templates/_macros.j2, bank_case)."""
     ids = {param: [value.id for value in values] for param, _, _, _, values in _candidates(bank)}
     position = {param: {value_id: index for index, value_id in enumerate(values)} for param, values in ids.items()}
     cases = []
