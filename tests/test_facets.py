@@ -12,16 +12,14 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recueil.bank.bank import Bank, Case, load_bank
+from recueil.bank.bank import FRANCE_NO_REGION, Bank, Case, load_bank
 from recueil.bank.facets import (
-    FRANCE_NO_REGION,
     NO_PROGRAMME,
     bank_order,
     case_values,
     data_attributes,
     facets,
     matching,
-    region_label,
     slug_of,
     year_bounds,
 )
@@ -94,7 +92,7 @@ def test_regions_come_first_then_countries_abroad():
     regions = [label for label in labels[: len(labels) - len(countries)] if label != FRANCE_NO_REGION]
     assert "Île-de-France" in regions and regions == sorted(regions, key=fold)
     abroad = next(c for c in bank.cases if c.meta.territory.country != "France")
-    assert region_label(abroad) == abroad.meta.territory.country
+    assert abroad.region_label == abroad.meta.territory.country
 
 
 def test_region_ids_are_url_safe():

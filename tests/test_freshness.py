@@ -24,7 +24,7 @@ from recueil.outputs.booklet import BookletInfo
 from recueil.outputs.export import case_records, csv_text, table_schema
 from recueil.outputs.pdf import booklet_key, write_pdf
 from recueil.project import Project
-from recueil.search.filters import case_filters, filter_labels, url_parameters
+from recueil.search.filters import case_filters, url_parameters
 from recueil.site.pages import PageMaker
 from tests.helpers import mini_project, run_check
 
@@ -123,7 +123,7 @@ def test_the_bank_filters_on_a_confirmer_with_one_label(tmp_path: Path) -> None:
 
 def test_the_search_files_the_case_under_the_same_label(tmp_path: Path) -> None:
     bank, _ = mini_bank(tmp_path, NIORT_FRESH)
-    labels = filter_labels(bank)
+    labels = value_labels(bank)
     assert case_filters(bank.case_by_slug["lyon-mobilite"], bank, labels)["Avancement"] == ["À confirmer"]
     assert case_filters(bank.case_by_slug["niort-portail"], bank, labels)["Avancement"] == ["En cours"]
     assert url_parameters(bank)["statut"]["values"][TO_CONFIRM] == "À confirmer"  # type: ignore[index]

@@ -6,15 +6,16 @@ import datetime as dt
 import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
 
 from recueil.bank.freshness import TO_CONFIRM, build_date, status_to_confirm
 from recueil.cards.loading import LoadedCard, load_folder
-from recueil.cards.models import CaseCard, RecommendationCard
+from recueil.cards.models import FRANCE, CaseCard, RecommendationCard
 from recueil.cards.problems import CardErrors, Problem
+from recueil.cards.suggest import fold
 from recueil.cards.taxonomy import Stratum, Taxonomy, Term, load_taxonomy
 from recueil.cards.validation import validate
 from recueil.memory import MEMORY
@@ -22,6 +23,7 @@ from recueil.project import Project
 from recueil.territories import ReferenceTerritory, with_reference
 from recueil.territories.cards import check_territories
 
+FRANCE_NO_REGION = "France (région non précisée)"  # the place of a case in France whose card gives no region
 RELATED_CASES = 4
 # Related cases: below this many candidates, rank them all; above, RELATED_WINDOW per group.
 RELATED_EXACT_LIMIT = 240
@@ -30,13 +32,14 @@ RELATED_WINDOW = 10
 
 @dataclass
 class Case:
-    """A case card with what is derived from it."""
+    """A case card with what is derived from it, each fact computed once (ARCHITECTURE.md lists them)."""
 
-    card: LoadedCard
+    card: LoadedCard[CaseCard]
     stratum: Stratum
     reference: ReferenceTerritory | None = None  # the commune or EPCI its code names (recueil/territories/)
     # « en projet » or « en cours » on the word of a document too old to vouch for it (recueil/bank/freshness.py)
     status_to_confirm: bool = False
+    axes: tuple[str, ...] = ()  # the axes (ids, « A ») of the recommendations it illustrates, in order
 
     @property
     def slug(self) -> str:
@@ -44,8 +47,34 @@ class Case:
 
     @property
     def meta(self) -> CaseCard:
-        assert isinstance(self.card.meta, CaseCard)
         return self.card.meta
+
+    @property
+    def country(self) -> str:
+        """Its country, « France » however the card writes it (`country_name`, recueil/cards/models.py)."""
+        return self.meta.territory.country
+
+    @property
+    def in_france(self) -> bool:
+        return self.country == FRANCE
+
+    @property
+    def region_label(self) -> str:
+        """Where the case is: its French region, « France (région non précisée) », or its country when abroad."""
+        if not self.in_france:
+            return self.country
+        return self.meta.territory.region or FRANCE_NO_REGION
+
+    @property
+    def region_key(self) -> tuple[int, str]:
+        """The order of places: French regions alphabetically, then France without a region, then abroad."""
+        rank = 2 if not self.in_france else 0 if self.meta.territory.region else 1
+        return rank, fold(self.region_label)
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """The bank's order: by title as a French reader sorts it (« Écully » with the E's), then by file."""
+        return fold(self.meta.title), self.slug
 
     @property
     def status_date(self) -> str:
@@ -66,8 +95,8 @@ class Case:
 
 @dataclass
 class Recommendation:
-    card: LoadedCard
-    cases: list[Case] = field(default_factory=list)
+    card: LoadedCard[RecommendationCard]
+    cases: list[Case] = field(default_factory=list)  # set by the Bank: the cases illustrating it, in the bank's order
 
     @property
     def slug(self) -> str:
@@ -75,7 +104,6 @@ class Recommendation:
 
     @property
     def meta(self) -> RecommendationCard:
-        assert isinstance(self.card.meta, RecommendationCard)
         return self.card.meta
 
 
@@ -88,12 +116,14 @@ class Bank:
     reference_date: dt.date = field(default_factory=build_date)  # the day the derived facts are computed for
 
     def __post_init__(self) -> None:
-        self.cases.sort(key=lambda case: (case.meta.title.casefold(), case.slug))
-        self.recommendations.sort(key=lambda rec: rec.meta.number)
-        by_slug = {rec.slug: rec for rec in self.recommendations}
+        """Sorted copies of the lists given, each recommendation a copy with its cases: the inputs stay as they were."""
+        self.cases = sorted(self.cases, key=lambda case: case.sort_key)
+        illustrating: dict[str, list[Case]] = defaultdict(list)
         for case in self.cases:
             for ref in case.meta.recommendations:
-                by_slug[ref].cases.append(case)
+                illustrating[ref].append(case)
+        self.recommendations = [replace(rec, cases=illustrating[rec.slug])
+                                for rec in sorted(self.recommendations, key=lambda rec: rec.meta.number)]
 
     @cached_property
     def recommendation_by_slug(self) -> dict[str, Recommendation]:
@@ -119,8 +149,7 @@ class Bank:
 
     @cached_property
     def cases_by_axis(self) -> dict[str, list[Case]]:
-        return _group(self.cases, lambda case: sorted({self.recommendation_by_slug[r].meta.axis
-                                                        for r in case.meta.recommendations}))
+        return _group(self.cases, lambda case: list(case.axes))
 
     @cached_property
     def cases_by_programme(self) -> dict[str, list[Case]]:
@@ -234,20 +263,18 @@ def load_bank(project: Project, today: dt.date | None = None) -> Bank:
         raise CardErrors(sorted(problems))
     placed = [with_reference(card) for card in cases.cards]  # name, kind, population... from the code
     day = today or build_date()
-    return Bank(taxonomy, [_case(card, found, taxonomy, day) for card, found in placed],
+    axis_of = {rec.slug: rec.meta.axis for rec in recs.cards}
+    return Bank(taxonomy, [_case(card, found, taxonomy, day, axis_of) for card, found in placed],
                 [Recommendation(card) for card in recs.cards], warnings=problems, reference_date=day)
 
 
-def _case(card: LoadedCard, reference: ReferenceTerritory | None, taxonomy: Taxonomy, today: dt.date) -> Case:
+def _case(card: LoadedCard[CaseCard], reference: ReferenceTerritory | None, taxonomy: Taxonomy, today: dt.date,
+          axis_of: dict[str, str]) -> Case:
     """A case with what is derived from its card, each fact computed once here."""
-    case = Case(card, taxonomy.stratum_for(_population(card)), reference)
+    case = Case(card, taxonomy.stratum_for(card.meta.territory.population), reference,
+                axes=tuple(sorted({axis_of[ref] for ref in card.meta.recommendations})))
     case.status_to_confirm = status_to_confirm(case.meta.status, case.status_date, today)
     return case
-
-
-def _population(card: LoadedCard) -> int | None:
-    assert isinstance(card.meta, CaseCard)
-    return card.meta.territory.population
 
 
 def _taxonomy_once(path: Path) -> Taxonomy:

@@ -2,7 +2,8 @@
 
 One definition serves three readers: the bank template (checkboxes, labels, counts, links to the
 static pages), the data attributes of each case item (what the browser script filters on), and
-`matching()`, the reference semantics in Python (AND across facets, OR within one facet).
+`selects()`, the reference semantics in Python (AND across facets, OR within one facet), which the PDF's
+`Selection` uses too, and `matching()`, the cases it gives in the bank's order.
 The parameter names are the ones of the bank's URL: `/cas/?theme=mobilite&taille=petite-ville`.
 """
 
@@ -36,8 +37,6 @@ NO_PROGRAMME_LABEL = "Hors programme"
 # The link after a filter's values, to the page that lists a page per value.
 INDEX_LABELS = {"theme": "Une page par thème", "taille": "Une page par taille de territoire",
                 "axe": "Les axes du guide", "recommandation": "Une page par recommandation"}
-FRANCE = "France"
-FRANCE_NO_REGION = "France (région non précisée)"
 YEAR_PARAM = "annee"
 # Cards the filter script keeps in the list at once (more on demand): the browser lays out
 # 100 cards fast, 5,000 slowly (recueil/site/assets/recueil-bank.js).
@@ -90,24 +89,15 @@ def slug_of(label: str) -> str:
     return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in fold(label)).split())
 
 
-def region_label(case: Case) -> str:
-    """Where the case is: its French region, or its country when abroad."""
-    territory = case.meta.territory
-    if territory.country != FRANCE:
-        return territory.country
-    return territory.region or FRANCE_NO_REGION
-
-
 def case_values(case: Case, bank: Bank) -> dict[str, list[str]]:
     """The value ids of one case for every facet, in facet order (the data attributes of its card)."""
     meta = case.meta
-    axes = sorted({bank.recommendation_by_slug[ref].meta.axis.lower() for ref in meta.recommendations})
     return {
         "theme": list(meta.themes),
         "taille": [case.stratum.id],
-        "axe": axes,
+        "axe": [axis.lower() for axis in case.axes],
         "recommandation": list(meta.recommendations),
-        "region": [slug_of(region_label(case))],
+        "region": [slug_of(case.region_label)],
         "programme": [meta.programme or NO_PROGRAMME],
         "statut": [case.status_value],  # « à confirmer » in place of an ongoing status an old document gives
     }
@@ -172,13 +162,8 @@ def _counted(values: Iterable[FacetValue], counts: Mapping[str, int]) -> tuple[F
 
 def _region_values(bank: Bank) -> list[FacetValue]:
     """French regions in alphabetical order, then 'region not given', then the countries abroad."""
-    labels = {region_label(case): case.meta.territory.country for case in bank.cases}
-
-    def order(label: str) -> tuple[int, str]:
-        rank = 0 if labels[label] == FRANCE and label != FRANCE_NO_REGION else 1 if labels[label] == FRANCE else 2
-        return rank, fold(label)
-
-    return [FacetValue(slug_of(label), label, 0) for label in sorted(labels, key=order)]
+    places = {case.region_label: case.region_key for case in bank.cases}
+    return [FacetValue(slug_of(label), label, 0) for label in sorted(places, key=places.__getitem__)]
 
 
 def year_bounds(bank: Bank) -> tuple[int, int]:
@@ -188,25 +173,28 @@ def year_bounds(bank: Bank) -> tuple[int, int]:
 
 
 def bank_order(cases: Iterable[Case]) -> list[Case]:
-    """The bank's default order, by title as a French reader sorts it ('Écully' with the E's)."""
-    return sorted(cases, key=lambda case: (fold(case.meta.title), case.slug))
+    """The bank's default order, by title as a French reader sorts it ('Écully' with the E's): `Case.sort_key`."""
+    return sorted(cases, key=lambda case: case.sort_key)
+
+
+def selects(case: Case, bank: Bank, selection: Mapping[str, Collection[str]],
+            years: tuple[int | None, int | None] = (None, None)) -> bool:
+    """Whether a case is in a selection, the one rule of the bank's filters and of the PDF's `Selection`:
+    every facet with a choice must match one of its chosen values, and its start year be in `years` if given."""
+    values = case_values(case, bank)
+    if not all(set(ids) & set(values.get(param, ())) for param, ids in selection.items() if ids):
+        return False
+    low, high = years
+    if low is None and high is None:
+        return True
+    year = case.meta.year
+    return year is not None and (low is None or year >= low) and (high is None or year <= high)
 
 
 def matching(bank: Bank, selection: Mapping[str, Collection[str]],
              years: tuple[int | None, int | None] = (None, None)) -> list[Case]:
-    """The cases a selection gives: every facet with a choice must match one of its chosen values."""
-    chosen = {param: set(ids) for param, ids in selection.items() if ids}
-    low, high = years
-
-    def keep(case: Case) -> bool:
-        values = case_values(case, bank)
-        in_facets = all(chosen[param] & set(values.get(param, ())) for param in chosen)
-        year = case.meta.year
-        if low is None and high is None:
-            return in_facets
-        return in_facets and year is not None and (low is None or year >= low) and (high is None or year <= high)
-
-    return [case for case in bank_order(bank.cases) if keep(case)]
+    """The cases a selection gives, in the bank's order (the reference for the bank's script)."""
+    return [case for case in bank_order(bank.cases) if selects(case, bank, selection, years)]
 
 
 def data_attributes(case: Case, bank: Bank) -> dict[str, str]:
@@ -241,7 +229,7 @@ def bank_data(bank: Bank) -> str:
     """Every card of the bank for the bank page's script, in the default order, as compact JSON:
     {"facettes": {param: [value ids]}, "cas": [[slug, title, line, themes line, year, population,
     [[value indexes] per facet, in the order of "facettes"]], ...]}. The script draws a card from it
-    exactly as the template does (recueil/templates/_macros.j2, bank_case)."""
+    exactly as the template does (recueil/site/templates/_macros.j2, bank_case)."""
     ids = {param: [value.id for value in values] for param, _, _, _, values in _candidates(bank)}
     position = {param: {value_id: index for index, value_id in enumerate(values)} for param, values in ids.items()}
     cases = []

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,14 +35,18 @@ MODELS: dict[Kind, type[BaseModel]] = {"case": CaseCard, "recommendation": Recom
 SECTIONS: dict[Kind, tuple[str, ...]] = {"case": CASE_SECTIONS, "recommendation": RECOMMENDATION_SECTIONS}
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
 @dataclass
-class LoadedCard:
-    """A card that passed the schema: its model, its body and where each field stands."""
+class LoadedCard(Generic[M]):
+    """A card that passed the schema: its model (`CaseCard` or `RecommendationCard`, as `MODELS` says
+    for its kind), its body and where each field stands."""
 
     kind: Kind
     path: str
     slug: str
-    meta: BaseModel
+    meta: M
     body: str
     front: FrontMatter
 
@@ -91,17 +95,22 @@ def hidden_problem(file: Path, folder: Path, shown: str) -> Problem | None:
 
 
 @dataclass
-class FolderLoad:
+class FolderLoad(Generic[M]):
     """What reading one card folder gave: valid cards, every parsed card, and the problems."""
 
-    cards: list[LoadedCard] = field(default_factory=list)
+    cards: list[LoadedCard[M]] = field(default_factory=list)
     parsed: list[ParsedCard] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
-def load_folder(project: Project, kind: Kind) -> FolderLoad:
+@overload
+def load_folder(project: Project, kind: Literal["case"]) -> FolderLoad[CaseCard]: ...
+@overload
+def load_folder(project: Project, kind: Literal["recommendation"]) -> FolderLoad[RecommendationCard]: ...
+def load_folder(project: Project, kind: Kind) -> FolderLoad[Any]:
+    """Every card of a folder; each valid one holds the model of its kind (`MODELS`), as the overloads say."""
     folder = project.cases if kind == "case" else project.recommendations
-    result = FolderLoad()
+    result: FolderLoad[Any] = FolderLoad()
     for file in card_files(folder):
         hidden = hidden_problem(file, folder, project.display(file))
         if hidden is not None:
@@ -134,7 +143,7 @@ def _is_valid(outcome: CardLoad) -> bool:
 
 @dataclass
 class CardLoad:
-    card: LoadedCard | None
+    card: LoadedCard[Any] | None
     parsed: ParsedCard | None
     problems: list[Problem]
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from recueil.cards.suggest import fold
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -26,6 +28,17 @@ def _date_as_text(value: object) -> object:
 # A publication date as precise as the document gives it: a year, a month or a day.
 PartialDate = Annotated[str, BeforeValidator(_date_as_text), StringConstraints(
     strip_whitespace=True, pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
+
+
+FRANCE = "France"  # the country of a case in France, as every page, filter, export and the map read it
+# How a card may write France: « france », « FRANCE », « Françe », « FR » are read as « France » (`country_name`).
+FRANCE_SPELLINGS = frozenset({"france", "fr"})
+
+
+def country_name(value: str) -> str:
+    """The country as the site names it: France however the card writes it (case, accents, « FR »),
+    any other country as given."""
+    return FRANCE if fold(value).strip() in FRANCE_SPELLINGS else value
 
 
 MULTI_TERRITORY = "multi-territoires"  # the territory kind of a national call or a network: no one place on a map
@@ -69,7 +82,8 @@ class Territory(Card):
     departement: Line | None = Field(None, title="Département",
                                      description="Département. Repris du référentiel si omis et qu'un code est donné.",
                                      examples=["Deux-Sèvres"])
-    country: Line = Field("France", title="Pays", description="Pays.", examples=["France"])
+    country: Annotated[Line, AfterValidator(country_name)] = Field(
+        FRANCE, title="Pays", description="Pays.", examples=["France"])
     insee: Annotated[str, StringConstraints(pattern=r"^(\d[0-9AB]\d{3}|\d[0-9AB]|9[78]\d)$")] | None = Field(
         None, title="Code Insee de la commune",
         description="Code officiel géographique (Insee) de la commune, 5 caractères, entre guillemets ; "

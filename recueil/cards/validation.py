@@ -17,7 +17,7 @@ from recueil.addresses import DOCS_DIR, case_uri, recommendation_uri, site_holds
 from recueil.cards.bodies import Finding, markdown_findings
 from recueil.cards.frontmatter import dotted
 from recueil.cards.loading import SLUG, ParsedCard
-from recueil.cards.models import MULTI_TERRITORY, ONGOING_STATUSES
+from recueil.cards.models import FRANCE, MULTI_TERRITORY, ONGOING_STATUSES, country_name
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.rendering import SiteMarkdown, site_markdown
 from recueil.cards.structure import structure_problems
@@ -187,7 +187,7 @@ def check_territory_place(cases: list[ParsedCard], recs: list[ParsedCard], taxon
     """A card in France whose point falls outside France: lat and lon swapped, or a wrong place."""
     for card in cases:
         place = card.data.get("territory")
-        if not isinstance(place, dict) or str(place.get("country", "France")).strip().casefold() != "france":
+        if not isinstance(place, dict) or country_name(str(place.get("country", FRANCE))) != FRANCE:
             continue
         lat, lon = place.get("lat"), place.get("lon")
         if not (_finite(lat) and _finite(lon)):

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from recueil import __version__
 from recueil.addresses import DOCS_DIR, axis_uri, case_uri, recommendation_uri
 from recueil.bank.bank import Bank, Case, Recommendation
+from recueil.bank.facets import selects
 from recueil.bank.freshness import build_date
 from recueil.cards.structure import sections_of
 from recueil.cards.suggest import did_you_mean, fold
@@ -59,12 +60,10 @@ class Selection:
         return not (self.themes or self.strata or self.axis or self.programme)
 
     def matches(self, case: Case, bank: Bank) -> bool:
-        meta = case.meta
-        return ((not self.themes or any(theme in self.themes for theme in meta.themes))
-                and (not self.strata or case.stratum.id in self.strata)
-                and (self.axis is None or any(bank.recommendation_by_slug[ref].meta.axis == self.axis
-                                              for ref in meta.recommendations))
-                and (self.programme is None or meta.programme == self.programme))
+        """The bank's own rule (`facets.selects`), on its facets of the same names."""
+        return selects(case, bank, {"theme": self.themes, "taille": self.strata,
+                                    "axe": [self.axis.lower()] if self.axis else [],
+                                    "programme": [self.programme] if self.programme else []})
 
     def check(self, bank: Bank) -> None:
         """Raise SelectionError, in French, for any id the vocabularies do not know."""

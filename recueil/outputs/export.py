@@ -104,7 +104,7 @@ def _derived_columns(bank: Bank, base_url: str) -> list[Column]:
                "string", lambda case, _: case.stratum.id, {"required": True, "enum": strata}),
         Column("axes", "Axes du guide",
                "Axes des recommandations illustrées (A, B, C, D). Plusieurs valeurs séparées par « ; ».",
-               "string", lambda case, _: ID_SEPARATOR.join(_axes_of(bank, case)),
+               "string", lambda case, _: ID_SEPARATOR.join(case.axes),
                {"required": True, "pattern": _id_list_pattern(axes)}),
         Column("url", "Adresse de la fiche", "Adresse de la page de la fiche sur le site.", "string",
                lambda case, _: case_url(case, base_url), {"required": True}),
@@ -120,10 +120,6 @@ def _to_confirm_description(bank: Bank) -> str:
     return (f"true quand l'avancement est « {TO_CONFIRM_LABEL.lower()} » : la fiche dit l'action {ongoing} (status) "
             f"selon un document (status_source) daté de plus de {CONFIRM_AFTER_YEARS} ans le jour de la "
             "publication du fichier ; false sinon. Calculé, pas saisi.")
-
-
-def _axes_of(bank: Bank, case: Case) -> list[str]:
-    return sorted({rec.meta.axis for rec in bank.recommendations_of(case)})
 
 
 def _field_column(field: FlatField) -> Column:
@@ -198,7 +194,7 @@ def case_url(case: Case, base_url: str) -> str:
 def _per_case(shelf: str, bank: Bank, context: Any, make: Callable[[Case], Any]) -> list[Any]:
     """A value made from each case card, kept while the card and what else it depends on (`context`,
     its size and axes) are the same: a `mkdocs serve` rebuild after one edit redoes one row, not a thousand."""
-    return [MEMORY.recall(shelf, case.slug, (case.card, context, case.stratum.id, tuple(_axes_of(bank, case)),
+    return [MEMORY.recall(shelf, case.slug, (case.card, context, case.stratum.id, case.axes,
                                              case.status_to_confirm),
                           partial(make, case))
             for case in bank.cases]
@@ -256,7 +252,7 @@ def case_records(bank: Bank, base_url: str) -> list[dict[str, Any]]:
     """Every case with all its fields, what the engine derives, and its text cut into sections."""
     return _per_case("case records", bank, base_url, lambda case: {
         "slug": case.slug, "url": case_url(case, base_url), **case.meta.model_dump(mode="json"),
-        "stratum": case.stratum.id, "axes": _axes_of(bank, case), "status_to_confirm": case.status_to_confirm,
+        "stratum": case.stratum.id, "axes": list(case.axes), "status_to_confirm": case.status_to_confirm,
         "sections": {title: text for title, text in sections_of(case.card.body) if title}})
 
 

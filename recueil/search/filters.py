@@ -18,12 +18,8 @@ TYPE_FILTER = "Type"
 
 
 FilterLabels = Mapping[str, tuple[str, Mapping[str, str]]]
-"""For each facet of the bank (its URL parameter): the filter's name, and the label of each value id."""
-
-
-def filter_labels(bank: Bank) -> FilterLabels:
-    """The bank's facets as search filters: same names, same French labels as its checkboxes."""
-    return value_labels(bank)
+"""For each facet of the bank (its URL parameter): the filter's name, and the label of each value id: the bank's
+facets as search filters, same names and French labels as its checkboxes (`value_labels`)."""
 
 
 def case_filters(case: Case, bank: Bank, labels: FilterLabels) -> dict[str, list[str]]:
@@ -50,6 +46,6 @@ def url_parameters(bank: Bank) -> dict[str, dict[str, object]]:
     alphabetical order."""
     parameters: dict[str, dict[str, object]] = {
         param: {"filter": name, "values": dict(values), **({"order": list(values)} if param in ORDERED_FILTERS else {})}
-        for param, (name, values) in filter_labels(bank).items()}
+        for param, (name, values) in value_labels(bank).items()}
     parameters["type"] = {"filter": TYPE_FILTER, "values": {}}
     return parameters

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recueil.cards.models import MULTI_TERRITORY
+from recueil.cards.suggest import fold
 
 if TYPE_CHECKING:  # only for annotations: the map tool imports this module without the engine's deps
     from recueil.bank.bank import Case
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # only for annotations: the map tool imports this module with
 
 BASEMAP_FILE = Path(__file__).parent / "data" / "france.json"
 EARTH_RADIUS_KM = 6371.0
-METROPOLITAN_COUNTRY = "france"
 
 # Marker sizes in map units (1 unit ≈ 1 km): a stratum of larger towns gets a larger circle.
 SMALLEST_RADIUS = 10.0
@@ -155,7 +154,7 @@ def on_metropolitan_map(case: Case, basemap: Basemap) -> bool:
     territory = case.meta.territory
     if territory.lat is None or territory.lon is None or territory.kind == MULTI_TERRITORY:
         return False
-    return territory.country.strip().casefold() == METROPOLITAN_COUNTRY and basemap.covers(territory.lon, territory.lat)
+    return case.in_france and basemap.covers(territory.lon, territory.lat)
 
 
 def layout_france_map(cases: Sequence[Case], strata: Sequence[Stratum] = (),
@@ -167,7 +166,7 @@ def layout_france_map(cases: Sequence[Case], strata: Sequence[Stratum] = (),
     points = [_marker_at_place(case, styles[case.stratum.id], basemap) for case in placed]
     markers = _keep_inside(_spread(points, basemap), basemap)
     others = sorted((case for case in cases if not on_metropolitan_map(case, basemap)),
-                    key=lambda case: (_sort_key(case.meta.territory.country), _sort_key(case.meta.title)))
+                    key=lambda case: (fold(case.country), case.sort_key))
     return FranceMap(basemap, markers, list(styles.values()), others)
 
 
@@ -287,20 +286,11 @@ def _keep_inside(markers: list[Marker], basemap: Basemap) -> list[Marker]:
 
 
 def group_by_region(cases: Iterable[Case]) -> list[tuple[str, list[Case]]]:
-    """Cases under their French region, then under their country abroad: the map as a list."""
+    """Cases under their French region (`Case.region_label`), then under their country abroad: the map as a list,
+    the places in the order of the bank's « Région ou pays » filter (`Case.region_key`)."""
     groups: dict[str, list[Case]] = {}
-    abroad: set[str] = set()
+    order: dict[str, tuple[int, str]] = {}
     for case in cases:
-        territory = case.meta.territory
-        if territory.country.strip().casefold() == METROPOLITAN_COUNTRY:
-            key = territory.region or "Région non renseignée"
-        else:
-            key = territory.country
-            abroad.add(key)
-        groups.setdefault(key, []).append(case)
-    return sorted(groups.items(), key=lambda item: (item[0] in abroad, _sort_key(item[0])))
-
-
-def _sort_key(text: str) -> str:
-    """Alphabetical order as in French: « Île-de-France » among the I, not after Z."""
-    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+        groups.setdefault(case.region_label, []).append(case)
+        order[case.region_label] = case.region_key
+    return sorted(groups.items(), key=lambda item: order[item[0]])

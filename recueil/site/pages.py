@@ -31,11 +31,11 @@ from recueil.addresses import (
     theme_uri,
 )
 from recueil.bank.bank import Bank, Case, Recommendation
-from recueil.bank.facets import bank_context
+from recueil.bank.facets import bank_context, value_labels
 from recueil.cards.structure import sections_of
 from recueil.memory import MEMORY
 from recueil.project import Project
-from recueil.search.filters import case_filters, filter_labels, recommendation_filters, url_parameters
+from recueil.search.filters import case_filters, recommendation_filters, url_parameters
 from recueil.site.environment import TEMPLATES_DIR, shared_environment
 from recueil.site.france_map import group_by_region
 from recueil.site.update_link import update_issue_url
@@ -168,7 +168,7 @@ class PageMaker:
     @cached_property
     def _filter_labels(self) -> Any:
         """The names and value labels of the search filters (the bank's facets), once per build."""
-        return filter_labels(self.bank)
+        return value_labels(self.bank)
 
     @cached_property
     def _listing(self) -> object:

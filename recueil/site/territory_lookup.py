@@ -62,7 +62,7 @@ def case_region(case: Case, reference: Reference) -> str:
     if case.reference is not None and case.reference.region is not None:
         return case.reference.region.code
     place = case.meta.territory
-    if place.country != "France" or not place.region:
+    if not case.in_france or not place.region:
         return ""
     by_name = {fold(region.name): code for code, region in reference.regions.items()}
     return by_name.get(fold(place.region), "")
@@ -112,5 +112,5 @@ def lookup_files(bank: Bank, reference: Reference | None = None) -> dict[str, st
 def lookup_files_once(bank: Bank) -> dict[str, str]:
     """The same files for the same bank (mkdocs serve rebuilds): the communes do not change between builds."""
     key = tuple((case.slug, case.stratum.id, case_kind(case), case.meta.title, case.meta.territory.name,
-                 case.meta.territory.population, case.meta.territory.region) for case in bank.cases)
+                 case.meta.territory.population, case.meta.territory.region, case.country) for case in bank.cases)
     return MEMORY.recall("territory lookup", None, key, lambda: lookup_files(bank))

@@ -17,11 +17,12 @@ from .reference import load_reference
 
 if TYPE_CHECKING:
     from recueil.cards.loading import LoadedCard
+    from recueil.cards.models import CaseCard
 
 
-def with_reference(card: LoadedCard) -> tuple[LoadedCard, ReferenceTerritory | None]:
+def with_reference(card: LoadedCard[CaseCard]) -> tuple[LoadedCard[CaseCard], ReferenceTerritory | None]:
     """A case card completed from the reference when it names its territory by code (else unchanged)."""
-    place = card.meta.territory  # type: ignore[attr-defined]
+    place = card.meta.territory
     if not (place.insee or place.siren):
         return card, None
     reference = load_reference()

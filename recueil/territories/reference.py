@@ -81,10 +81,6 @@ class Territory:
             return "commune" if self.is_commune else "département"
         return EPCI_KINDS.get(self.kind, "intercommunalité")
 
-    @property
-    def similarity_kind(self) -> str:
-        return EPCI_GROUPS.get(self.kind, self.kind)
-
 
 class Reference:
     def __init__(self, raw: dict) -> None:  # type: ignore[type-arg]
