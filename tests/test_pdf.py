@@ -12,15 +12,17 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyphen
 import pytest
-from pypdf import PdfReader
-from pypdf.generic import Destination
+from pypdf import PageObject, PdfReader
+from pypdf.generic import Destination, DictionaryObject
 
 from recueil.addresses import GUIDE_PDF
 from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
+from recueil.outputs import pdf as pdf_module
 from recueil.outputs.booklet import Selection, SelectionError, select_cases
 from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
 from recueil.outputs.site_files import site_settings
@@ -236,6 +238,150 @@ def test_metadata_title_language_and_tags(guide: Printed) -> None:
     root = guide.reader.trailer["/Root"]
     assert root["/Lang"] == "fr"
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+
+
+# --- PDF/UA-1 (RGAA 13.3): what a screen reader gets from the structure tree ---------------------------
+
+XMP = {"x": "adobe:ns:meta/", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+       "dc": "http://purl.org/dc/elements/1.1/", "pdfuaid": "http://www.aiim.org/pdfua/ns/id/"}
+
+
+@dataclass
+class Tagged:
+    """One element of the structure tree: its type, attributes, children and marked contents (page, MCID)."""
+
+    kind: str
+    node: DictionaryObject
+    children: list[Tagged]
+    contents: list[tuple[int, int]]
+
+    def walk(self) -> Iterator[Tagged]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def all_contents(self) -> list[tuple[int, int]]:
+        return [content for element in self.walk() for content in element.contents]
+
+
+def _tree(reader: PdfReader) -> Tagged:
+    pages = {page.indirect_reference.idnum: number for number, page in enumerate(reader.pages)}
+
+    def element(node: DictionaryObject, page: int | None) -> Tagged:
+        page = pages[node.raw_get("/Pg").idnum] if "/Pg" in node else page
+        kids = node.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        children, contents = [], []
+        for kid in kids:
+            kid_object = kid.get_object()
+            if isinstance(kid_object, int):
+                assert page is not None
+                contents.append((page, int(kid_object)))
+            elif kid_object.get("/Type") == "/MCR":
+                on = pages[kid_object.raw_get("/Pg").idnum] if "/Pg" in kid_object else page
+                contents.append((on, int(kid_object["/MCID"])))
+            elif kid_object.get("/Type") != "/OBJR":
+                children.append(element(kid_object, page))
+        return Tagged(str(node.get("/S", "")), node, children, contents)
+
+    return element(reader.trailer["/Root"]["/StructTreeRoot"].get_object(), None)
+
+
+def _marked_texts(reader: PdfReader) -> dict[tuple[int, int], str]:
+    """The text of each marked content of each page, by (page, MCID)."""
+    texts: dict[tuple[int, int], str] = {}
+    for number, page in enumerate(reader.pages):
+        _read_marked(page, number, texts)
+    return texts
+
+
+def _read_marked(page: PageObject, number: int, texts: dict[tuple[int, int], str]) -> None:
+    stack: list[int | None] = []  # the MCID of each open marked content (None: one without)
+
+    def operator(op: bytes, args: list, *_: object) -> None:
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 else None
+            stack.append(int(properties["/MCID"]) if isinstance(properties, dict) and "/MCID" in properties else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(words: str, *_: object) -> None:
+        mcid = next((mcid for mcid in reversed(stack) if mcid is not None), None)
+        if mcid is not None:
+            texts[number, mcid] = texts.get((number, mcid), "") + words
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+
+
+@pytest.fixture(scope="session")
+def tree(guide: Printed) -> Tagged:
+    return _tree(guide.reader)
+
+
+def test_booklet_is_identified_as_pdf_ua_1_with_its_title(guide: Printed) -> None:
+    root = guide.reader.trailer["/Root"]
+    assert root["/Lang"] == "fr" and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    xmp = ElementTree.fromstring(root["/Metadata"].get_object().get_data().decode("utf-8").split("?>", 1)[1]
+                                 .rsplit("<?xpacket", 1)[0])
+    parts = [d.get(f"{{{XMP['pdfuaid']}}}part") for d in xmp.iter(f"{{{XMP['rdf']}}}Description")]
+    assert "1" in parts
+    titles = [li.text for li in xmp.findall(".//dc:title/rdf:Alt/rdf:li", XMP)]
+    assert titles == ["Guide pour l'action DataCités"]
+
+
+def test_headings_go_down_one_level_at_a_time(tree: Tagged) -> None:
+    levels = [int(element.kind[2:]) for element in tree.walk() if re.fullmatch(r"/H[1-6]", element.kind)]
+    assert levels[0] == 1 and {1, 2, 3, 4} <= set(levels)
+    skips = [(before, after) for before, after in zip(levels, levels[1:], strict=False) if after > before + 1]
+    assert skips == []
+
+
+def test_tables_have_header_cells_tied_to_their_data(tree: Tagged) -> None:
+    tables = [element for element in tree.walk() if element.kind == "/Table"]
+    assert tables
+    for table in tables:
+        cells = list(table.walk())
+        headers = {str(cell.node["/ID"]) for cell in cells if cell.kind == "/TH" and "/ID" in cell.node}
+        assert headers, "a table without a header cell"
+        for cell in (cell for cell in cells if cell.kind == "/TD"):
+            # <th scope="row">: WeasyPrint gives each data cell the headers of its row.
+            assert {str(id_) for id_ in cell.node["/A"]["/Headers"]} <= headers
+
+
+def test_lists_are_tagged_as_lists_of_items(tree: Tagged) -> None:
+    lists = [element for element in tree.walk() if element.kind == "/L"]
+    assert len(lists) > 100
+    for tagged_list in lists:
+        items = [child for child in tagged_list.children if child.kind == "/LI"]
+        assert items and all("/LBody" in {part.kind for part in item.children} for item in items)
+        # WeasyPrint 70 tags a nested list (<li>…<ul>) as an L beside the items, and adds empty NonStruct.
+        others = [child.kind for child in tagged_list.children if child.kind not in {"/LI", "/L"} and child.all_contents()]
+        assert others == []
+
+
+def test_every_link_has_text(guide: Printed, tree: Tagged) -> None:
+    texts = _marked_texts(guide.reader)
+    # The outermost Link of each link: WeasyPrint nests one per line or fragment of a link that wraps.
+    links = [element for element in tree.walk() if element.kind == "/Link"]
+    links = [link for link in links if link.node["/P"].get("/S") != "/Link"]
+    assert len(links) > 100
+    silent = [link for link in links if not "".join(texts.get(content, "") for content in link.all_contents()).strip()]
+    assert silent == []
+
+
+def test_every_figure_has_a_text_alternative(tree: Tagged) -> None:
+    # The booklet prints no image today (print_text drops <img> and <figure>): any that comes needs /Alt.
+    assert [figure.node for figure in tree.walk() if figure.kind == "/Figure" and not figure.node.get("/Alt")] == []
+
+
+def test_the_cache_key_names_how_the_booklet_is_written(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
+    info = info_for(site_settings(PROJECT), PROJECT)
+    before = pdf_module.booklet_key(PROJECT, bank, info)
+    monkeypatch.setattr(pdf_module, "PDF_VARIANT", "pdf/ua-2")
+    assert pdf_module.booklet_key(PROJECT, bank, info) != before
 
 
 def test_cover_gives_title_publisher_date_and_version(guide: Printed) -> None:

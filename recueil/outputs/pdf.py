@@ -47,6 +47,9 @@ CACHE_KEPT = 8  # booklets kept in the cache folder, the most recently used
 # WeasyPrint 70 writes the structure tree of a tagged PDF in a time that grows with pages × tags
 # (about 3 s at 200 pages, minutes at 2,000): past this many pages the PDF is written untagged.
 TAGGED_PAGE_LIMIT = 400
+# A tagged booklet is written as PDF/UA-1 (ISO 14289-1): WeasyPrint adds the XMP metadata (dc:title, pdfuaid:part)
+# and the structure tree. Part of what is printed, so part of the cache key (`booklet_key`).
+PDF_VARIANT = "pdf/ua-1"
 
 
 # WeasyPrint warns, with stack lines, when Debian's libharfbuzz-subset0 is missing (`make` installs
@@ -92,7 +95,7 @@ def render_pdf(html: str) -> RenderedPdf:
     started = time.perf_counter()
     document = HTML(string=html, base_url=FONTS_DIR.as_uri() + "/", url_fetcher=_url_fetcher()).render()
     tagged = len(document.pages) <= TAGGED_PAGE_LIMIT
-    data = document.write_pdf(pdf_tags=tagged)
+    data = document.write_pdf(pdf_variant=PDF_VARIANT if tagged else None, pdf_tags=tagged)
     return RenderedPdf(data, len(document.pages), time.perf_counter() - started, tagged)
 
 
@@ -117,13 +120,16 @@ def content_hash(project: Project) -> str:
 
 def booklet_key(project: Project, bank: Bank, info: BookletInfo, selection: Selection | None = None) -> str:
     """What names one booklet in the cache: its content, its cover's words, its selection and the cases
-    whose status is « à confirmer » on the build's date (recueil/bank/freshness.py). Not the date itself:
+    whose status is « à confirmer » on the build's date (recueil/bank/freshness.py), and how it is written
+    (`PDF_VARIANT`, `TAGGED_PAGE_LIMIT`). Not the date itself:
     a booklet printed yesterday from the same content and the same statuses is the same booklet (its cover
     keeps the date it was first printed)."""
     cover = dataclasses.replace(info, date=dt.date(2000, 1, 1))
     chosen = selection if selection is not None and not selection.is_everything else Selection()
     to_confirm = ",".join(sorted(case.slug for case in bank.cases if case.status_to_confirm))
-    return hashlib.sha256(f"{content_hash(project)}\0{cover!r}\0{chosen!r}\0{to_confirm}".encode()).hexdigest()[:32]
+    printed_as = f"{PDF_VARIANT} up to {TAGGED_PAGE_LIMIT} pages"
+    return hashlib.sha256(f"{content_hash(project)}\0{cover!r}\0{chosen!r}\0{to_confirm}\0{printed_as}".encode()
+                          ).hexdigest()[:32]
 
 
 def cache_folder(project: Project) -> Path:

@@ -3,6 +3,11 @@
  * The files are the site's open data (donnees/cas.csv, donnees/cas.json) cut down to the cards
  * shown, in the order shown: CSV records are copied byte for byte, so the selection keeps the
  * columns documented by donnees/cas.tableschema.json. Nothing is rebuilt here from the page.
+ *
+ * And « Imprimer cette sélection »: the selected cards' own pages (same origin) are fetched, their
+ * articles put one per printed page into a dossier under a title line (filters, date), and the
+ * browser prints it (window.print: paper or « Enregistrer au format PDF »). Nothing is printed at
+ * build time; the dossier leaves the page after printing.
  */
 (function () {
   "use strict";
@@ -116,4 +121,138 @@
   box.appendChild(document.createTextNode(" "));
   box.appendChild(status);
   anchor.parentNode.insertBefore(box, anchor.nextSibling);
+
+  /* ---- « Imprimer cette sélection » ---- */
+
+  var DOSSIER = "recueil-dossier";
+
+  /* The filters in words, as the panel shows them: « Thème : Mobilité ; Taille : Village ». */
+  function chosenFilters() {
+    var parts = [];
+    Array.prototype.forEach.call(bank.querySelectorAll("fieldset[data-facet]"), function (fieldset) {
+      var legend = fieldset.querySelector(".recueil-facet__toggle") || fieldset.querySelector("legend");
+      var name = legend ? legend.cloneNode(true) : null;
+      if (name) Array.prototype.forEach.call(name.querySelectorAll(".recueil-facet__chosen"), function (n) { n.remove(); });
+      var labels = Array.prototype.filter.call(fieldset.querySelectorAll("input[type=checkbox]"), function (input) {
+        return input.checked;
+      }).map(function (input) {
+        var label = bank.querySelector("label[for='" + input.id + "']");
+        var text = label ? label.cloneNode(true) : null;
+        if (!text) return input.value;
+        Array.prototype.forEach.call(text.querySelectorAll(".recueil-facet__count"), function (n) { n.remove(); });
+        return text.textContent.trim();
+      });
+      var selects = Array.prototype.filter.call(fieldset.querySelectorAll("select"), function (select) { return select.value; });
+      if (selects.length) {
+        var from = fieldset.querySelector("select[name='annee-de']"), to = fieldset.querySelector("select[name='annee-a']");
+        labels.push((from && from.value ? "de " + from.value : "") + (from && from.value && to && to.value ? " " : "") +
+                    (to && to.value ? "à " + to.value : ""));
+      }
+      if (labels.length && name) parts.push(name.textContent.trim() + " : " + labels.join(", "));
+    });
+    return parts;
+  }
+
+  /* The article of a fetched card page, its links and images made absolute, without the page's tools. */
+  function articleOf(html, address) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var article = doc.querySelector("article.md-content__inner") || doc.querySelector("article") || doc.querySelector("main");
+    if (!article) throw new Error("no article in " + address);
+    // « Expériences proches » names cards outside the selection: the dossier holds the selection only.
+    var related = article.querySelector("#recueil-proches");
+    while (related && related.nextElementSibling && !/^H[12]$/.test(related.nextElementSibling.tagName)) {
+      related.nextElementSibling.remove();
+    }
+    if (related) related.remove();
+    article.querySelectorAll("script, style, .md-content__button, .headerlink, .recueil-update, [data-recueil-print-skip]")
+      .forEach(function (node) { node.remove(); });
+    article.querySelectorAll("[href]").forEach(function (node) {
+      node.setAttribute("href", new URL(node.getAttribute("href"), address).href);
+    });
+    article.querySelectorAll("[src]").forEach(function (node) {
+      node.setAttribute("src", new URL(node.getAttribute("src"), address).href);
+    });
+    // Several cards in one page: their ids (section anchors) would clash with each other and the bank's.
+    article.querySelectorAll("[id]").forEach(function (node) { node.removeAttribute("id"); });
+    var kept = document.importNode(article, true);
+    kept.classList.add("recueil-dossier__case");
+    return kept;
+  }
+
+  function dossierOf(slugs, articles) {
+    var dossier = document.createElement("div");
+    dossier.id = DOSSIER;
+    dossier.className = "recueil-dossier md-typeset";
+    var head = document.createElement("header");
+    head.className = "recueil-dossier__head";
+    var title = document.createElement("p");
+    title.className = "recueil-dossier__title";
+    title.textContent = "Banque d'expériences : sélection de " + slugs.length + (slugs.length > 1 ? " fiches" : " fiche");
+    var line = document.createElement("p");
+    line.className = "recueil-dossier__filters";
+    var filters = chosenFilters();
+    var date = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    line.textContent = (filters.length ? filters.join(" ; ") : "Sans filtre") + " — imprimée le " + date + " — " +
+      location.href;
+    head.append(title, line);
+    dossier.appendChild(head);
+    articles.forEach(function (article) { dossier.appendChild(article); });
+    return dossier;
+  }
+
+  function removeDossier() {
+    var old = document.getElementById(DOSSIER);
+    if (old) old.remove();
+    document.documentElement.classList.remove("recueil-printing-dossier");
+  }
+
+  var printStatus = document.createElement("span");
+  printStatus.className = "recueil-print__status";
+  printStatus.setAttribute("role", "status");
+  var printButton = document.createElement("button");
+  printButton.type = "button";
+  printButton.className = "recueil-print__button";
+  printButton.textContent = "Imprimer cette sélection";
+  printButton.setAttribute("aria-describedby", "recueil-print-aide");
+  var printHelp = document.createElement("span");
+  printHelp.id = "recueil-print-aide";
+  printHelp.className = "recueil-print__help";
+  printHelp.textContent = " Chaque fiche en entier, une par page, avec ses sources ; la fenêtre d'impression du navigateur permet aussi d'enregistrer un PDF. ";
+
+  printButton.addEventListener("click", function () {
+    printButton.disabled = true;
+    removeDossier();
+    var slugs = [];
+    var selection = typeof bank.recueilSelectionWhenReady === "function"
+      ? bank.recueilSelectionWhenReady() : Promise.resolve(shownSlugs());
+    selection.then(function (chosen) {
+      slugs = chosen;
+      if (!slugs.length) throw new Error("empty");
+      printStatus.textContent = "Préparation de l'impression de " + slugs.length + (slugs.length > 1 ? " fiches…" : " fiche…");
+      return Promise.all(slugs.map(function (slug) {
+        var address = new URL("cas/" + encodeURIComponent(slug) + "/", base).href;
+        return fetch(address, { credentials: "same-origin" }).then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.text();
+        }).then(function (html) { return articleOf(html, address); });
+      }));
+    }).then(function (articles) {
+      document.body.appendChild(dossierOf(slugs, articles));
+      document.documentElement.classList.add("recueil-printing-dossier");
+      printStatus.textContent = "Dossier de " + slugs.length + (slugs.length > 1 ? " fiches" : " fiche") +
+        " prêt : la fenêtre d'impression s'ouvre.";
+      window.addEventListener("afterprint", removeDossier, { once: true });
+      window.print();
+    }).catch(function (error) {
+      removeDossier();
+      printStatus.textContent = error && error.message === "empty"
+        ? "Aucune expérience dans cette sélection : rien à imprimer."
+        : "Impression impossible : réessayez, ou imprimez chaque fiche depuis sa page.";
+    }).then(function () { printButton.disabled = false; });
+  });
+
+  var printBox = document.createElement("p");
+  printBox.className = "recueil-print";
+  printBox.append(printButton, printHelp, printStatus);
+  box.parentNode.insertBefore(printBox, box.nextSibling);
 })();
