@@ -1,6 +1,6 @@
 """RGAA round 2 (issue 27) without a browser: the forms' help, the territory shards, the size names,
 the language of sources, the size of the PDF in its links, the search index's sub-results, the
-recommendations of a theme page. The browser half is tests/browser/test_rgaa_round2.py."""
+recommendations of a theme page. The browser half is tests/browser/test_rgaa_round2_pages.py."""
 
 from __future__ import annotations
 
