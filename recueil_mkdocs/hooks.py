@@ -6,9 +6,11 @@ stops the build with all its messages), on_files adds the generated pages and th
 files (open data, Atom feed, card schemas, the contribution form's settings), on_post_page
 announces the feed in each page's head, on_post_build prints the guide to site/guide.pdf (under
 `mkdocs serve`, in the background: the site is served first), on_serve watches the card folders.
-mkdocs.yml lists this module as hooks/recueil_hooks.py, a line that imports it. Two more hook modules
-follow it there: serve.py (hooks/recueil_serve.py: under `mkdocs serve`, unchanged pages are not made
-again) and search.py (hooks/recueil_search.py: the site search, fed page by page).
+What is done to each page (nav, content sanitised, skip link, feed link, edit link, PDF status, the
+PDF's errors) is recueil/outputs/page_transforms.py, which `recueil finish` calls too for an engine
+without hooks. mkdocs.yml lists this module as hooks/recueil_hooks.py, a line that imports it. Two more
+hook modules follow it there: serve.py (hooks/recueil_serve.py: under `mkdocs serve`, unchanged pages
+are not made again) and search.py (hooks/recueil_search.py: the site search, fed page by page).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import gc
 import logging
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -24,20 +25,27 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.utils import get_relative_url
 
-from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, RECOMMENDATIONS_URI, engine_assets
+from recueil.addresses import GUIDE_PDF, engine_assets
 from recueil.bank.bank import Bank, load_bank
 from recueil.cards.problems import CardErrors
-from recueil.cards.sanitize import clean_html
 from recueil.cards.taxonomy import TaxonomyError
-from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, write_pdf
+from recueil.outputs.page_transforms import (
+    PrintError,
+    edit_path,
+    expand_nav,
+    page_content,
+    page_output,
+    pdf_status,
+    print_guide,
+)
+from recueil.outputs.pdf import BackgroundPdf, info_for, pdf_setting
 from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.shown import shown_lines
 from recueil.site.environment import compiled_templates
 from recueil.site.home import MarkerError, expand_markers
-from recueil.site.pages import GeneratedPage, recommendation_nav
+from recueil.site.pages import GeneratedPage
 from recueil.site.rawhtml import SetAside, put_back, set_aside
 
 log = logging.getLogger("mkdocs.hooks.recueil")
@@ -55,6 +63,7 @@ class _State:
     card_pages: set[str] = field(default_factory=set)  # on_files: pages made from a card (sanitised)
     generated: set[str] = field(default_factory=set)  # on_files: every page the engine makes
     aside: dict[str, SetAside] = field(default_factory=dict)  # on_page_markdown → on_page_content: HTML blocks
+    skip_targets: dict[str, str] = field(default_factory=dict)  # on_page_content → on_post_page: the h1's id
 
 
 _state = _State()
@@ -84,7 +93,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for warning in bank.warnings:
         log.warning(str(warning))
     _state.project, _state.bank = project, bank
-    config.nav = _expand_nav(config.nav, bank)
+    config.nav = expand_nav(config.nav, bank)
     return config
 
 
@@ -96,7 +105,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     for page in pages:
         files.append(_generated_file(page, config))
     _state.card_pages = {page.src_uri for page in pages if page.source}
-    _state.generated, _state.aside = {page.src_uri for page in pages}, {}
+    _state.generated, _state.aside, _state.skip_targets = {page.src_uri for page in pages}, {}, {}
     # Open data, feed, card schemas and the form's settings: files of the site, so pages can link them.
     for path, text in published.items():
         generated = File.generated(config, path, content=text)
@@ -117,23 +126,12 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 
 
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
-    """Announce the Atom feed in every page's head, for feed readers' autodiscovery; under `mkdocs
-    serve`, let the links to the PDF say when it is still being made."""
-    output = _feed_link(output, page, config)
+    """The skip link leads to the page's h1, the Atom feed is announced in its head; under `mkdocs serve`,
+    the links to the PDF say when it is still being made."""
+    output = page_output(output, page.url, config.site_name, _state.skip_targets.pop(page.file.src_uri, "contenu"))
     if _state.serving and pdf_setting() is not False:
-        status = STATUS_SCRIPT.format(status=escape(get_relative_url(PDF_STATUS, page.url)))
-        output = output.replace("</body>", status + "</body>", 1)
+        output = pdf_status(output, page.url)
     return output
-
-
-def _feed_link(output: str, page: Any, config: MkDocsConfig) -> str:
-    # Relative, never the published address: Material reads every <link rel="alternate"> as a
-    # translation of the site and fetches the sitemap beside it, which would call another host
-    # wherever the site is not served from site_url (a copy, a preview, the tests).
-    href = get_relative_url(FEED_PATH, page.url)
-    link = (f'<link rel="alternate" type="application/atom+xml" title="{escape(config.site_name)} : '
-            f'dernières fiches" href="{escape(href)}">')
-    return output.replace("</head>", link + "</head>", 1)
 
 
 def _add_engine_assets(files: Files, config: MkDocsConfig) -> None:
@@ -148,13 +146,12 @@ def _add_engine_assets(files: Files, config: MkDocsConfig) -> None:
 
 def on_page_content(html: str, page: Any, config: MkDocsConfig, files: Files) -> str:
     """The engine's HTML blocks go back in place; pages made from a card carry a stranger's Markdown:
-    only allow-listed HTML goes on."""
+    only allow-listed HTML goes on; the page's h1 becomes the skip link's target (on_post_page)."""
     if (aside := _state.aside.pop(page.file.src_uri, None)) is not None:
         html = put_back(html, aside)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids |= aside.ids()  # what MkDocs would have found in the raw HTML
-    if page.file.src_uri in _state.card_pages:
-        return clean_html(html)
+    html, _state.skip_targets[page.file.src_uri] = page_content(html, card=page.file.src_uri in _state.card_pages)
     return html
 
 
@@ -191,15 +188,15 @@ def _print_guide(config: MkDocsConfig) -> None:
     if setting is False:
         return
     project = _project()
-    info = info_for(site_settings(project, Path(config.config_file_path)), project)
+    settings = site_settings(project, Path(config.config_file_path))
     if _state.serving:  # the site is served now, the booklet follows (PDF_STATUS says when)
-        _background_pdf.request(project, _bank(), info, Path(config.config_file_path), Path(config.site_dir),
-                                fresh=setting is True)
+        _background_pdf.request(project, _bank(), info_for(settings, project), Path(config.config_file_path),
+                                Path(config.site_dir), fresh=setting is True)
         return
     try:
-        outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)
-    except Exception as error:  # WeasyPrint's failures come in many types: report them as a build error
-        raise _failure(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
+        outcome = print_guide(_bank(), project, Path(config.site_dir), settings, reuse=setting is None)
+    except PrintError as error:
+        raise _failure(str(error)) from error.__cause__
     log.info(f"{GUIDE_PDF} : {outcome.pages} pages" + (" (reprise)" if outcome.reused else
                                                         f" en {outcome.seconds:.1f} s"))
 
@@ -218,7 +215,7 @@ def _generated_file(page: GeneratedPage, config: MkDocsConfig) -> File:
     in_nav = page.src_uri in _state.nav_uris
     file = File.generated(config, page.src_uri, content=page.content,
                           inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV)
-    file.edit_uri = f"../{page.source}" if page.source else None
+    file.edit_uri = edit_path(page.source)
     return file
 
 
@@ -228,16 +225,6 @@ def _uris_in(nav: Any) -> list[str]:
     if isinstance(nav, dict):
         return [uri for value in nav.values() for uri in _uris_in(value)]
     return [nav] if isinstance(nav, str) else []
-
-
-def _expand_nav(nav: Any, bank: Bank) -> Any:
-    """Replace the `recommandations/index.md` entry by the section of every recommendation."""
-    if isinstance(nav, list):
-        return [_expand_nav(item, bank) for item in nav]
-    if isinstance(nav, dict):
-        return {title: (recommendation_nav(bank) if value == RECOMMENDATIONS_URI else _expand_nav(value, bank))
-                for title, value in nav.items()}
-    return nav
 
 
 def _bank() -> Bank:
