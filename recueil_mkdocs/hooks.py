@@ -31,6 +31,7 @@ from recueil.bank.bank import Bank, load_bank
 from recueil.cards.problems import CardErrors
 from recueil.cards.taxonomy import TaxonomyError
 from recueil.outputs.page_transforms import (
+    SKIP_TARGET,
     PrintError,
     edit_path,
     expand_nav,
@@ -128,7 +129,7 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
     """The skip link leads to the page's h1, the Atom feed is announced in its head; under `mkdocs serve`,
     the links to the PDF say when it is still being made."""
-    output = page_output(output, page.url, config.site_name, _state.skip_targets.pop(page.file.src_uri, "contenu"))
+    output = page_output(output, page.url, config.site_name, _state.skip_targets.pop(page.file.src_uri, SKIP_TARGET))
     if _state.serving and pdf_setting() is not False:
         output = pdf_status(output, page.url)
     return output

@@ -116,8 +116,10 @@ def _titles(outline: list) -> list[str]:
             for title in (_titles(item) if isinstance(item, list) else [str(item.title)])]
 
 
-def test_zensical_skip_link_leads_to_a_focusable_h1_on_every_page(engine_sites):
-    site, wrong = engine_sites["zensical"], []
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_skip_link_leads_to_a_focusable_h1_on_every_page(engine_sites, engine):
+    """Set by the hooks during a build (MkDocs, ProperDocs) and by `finish` after one (Zensical): page_transforms."""
+    site, wrong = engine_sites[engine], []
     for path in site.rglob("index.html"):
         html = path.read_text(encoding="utf-8")
         target = re.search(r'<a href="#([^"]+)" class="md-skip recueil-skip">', html)

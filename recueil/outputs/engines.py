@@ -8,10 +8,11 @@ For an engine without hooks, the work is split around its build:
   engine's theme (the project's `overrides-<engine>/` and the partials of `overrides/` it shares) and
   a copy of `mkdocs.yml` without `hooks:`, with the recommendations' section in its nav;
 - the engine builds that folder;
-- `finish` does on the built site what the hooks do during a build: the HTML of pages made from a
-  card goes through the sanitiser (a card is a stranger's text), every page announces the Atom feed,
-  the skip link leads to the page's h1, the published files are written again, then the search index
-  (Pagefind, with its filters) and the PDF booklet.
+- `finish` does on the built site what the hooks do during a build, with the same functions
+  (`page_transforms.py`): the HTML of pages made from a card goes through the sanitiser (a card is a
+  stranger's text), every page announces the Atom feed, the skip link leads to the page's h1, the edit
+  button of a generated page leads to its card; then the published files are written again, the search
+  index (Pagefind, with its filters) and the PDF booklet.
 
 Nothing here imports an engine: each runs as its own program (`python -m <engine> build`).
 """
