@@ -34,7 +34,7 @@ browser-deps:
 	npm ci --prefix tests/html --no-audit --no-fund --silent
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check recueil hooks tests benchmarks
+	$(VENV)/bin/ruff check recueil recueil_mkdocs hooks tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from recueil_mkdocs import write_entries
+
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
@@ -28,10 +30,12 @@ def build_site(project: Path, out: Path, pdf: bool = False, strict: bool = True)
 
 
 def copy_project(target: Path, with_content: bool = True) -> Path:
-    """A copy of this repository's site sources (config, hooks, docs, vocabularies, cards)."""
+    """A copy of this repository's site sources (config, docs, theme, vocabularies, cards), with the entry files of
+    the installed hooks (recueil_mkdocs)."""
     for name in ("mkdocs.yml", "taxonomies.yml"):
         shutil.copy(ROOT / name, target / name)
-    for name in ("hooks", "docs", "overrides", "overrides-zensical"):
+    write_entries(target / "hooks")
+    for name in ("docs", "overrides", "overrides-zensical"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, target / name)
     for name in ("cases", "recommendations"):

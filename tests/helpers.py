@@ -7,15 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from recueil_mkdocs import write_entries
+
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"
 
 
 def mini_project(target: Path, extra_cases: dict[str, str] | None = None) -> Path:
-    """The mini fixture site (2 recommendations, 3 cases) plus the repo's hooks and vocabularies."""
+    """The mini fixture site (2 recommendations, 3 cases) plus the repo's vocabularies and the entry files of the
+    installed hooks (recueil_mkdocs)."""
     shutil.copytree(MINI, target, dirs_exist_ok=True)
     shutil.copy(ROOT / "taxonomies.yml", target / "taxonomies.yml")
-    shutil.copytree(ROOT / "hooks", target / "hooks", dirs_exist_ok=True)
+    write_entries(target / "hooks")
     for name, text in (extra_cases or {}).items():
         (target / "cases" / name).write_text(text, encoding="utf-8")
     return target

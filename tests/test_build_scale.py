@@ -5,7 +5,6 @@ gives the very site a clean build gives. Times are measured by benchmarks/bench_
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -27,6 +26,7 @@ from recueil.project import Project
 from recueil.site.environment import make_environment, yaml_scalar
 from recueil.site.pages import PageMaker
 from recueil.upkeep.rebuild import STORE
+from recueil_mkdocs import serve as serve_hooks
 from tests.conftest import copy_project
 from tests.helpers import mini_project
 
@@ -259,8 +259,7 @@ def test_a_serve_rebuild_reuses_pages_and_gives_the_site_of_a_clean_build(tmp_pa
     card = project / "cases" / "niort-portail.md"
     _touch(card, card.read_text(encoding="utf-8").replace("Un portail.", "Un portail ouvert."))
     _build(project, served, "serve")
-    hooks = next(module for name, module in sys.modules.items() if name.endswith("recueil_serve.py"))
-    reused = set(hooks._state.reused)
+    reused = set(serve_hooks._state.reused)
     assert "cas/lyon-mobilite.md" in reused and "cas/index.md" in reused
     assert "note.md" in reused, "a hand-written page without a recueil block is reused too"
     assert "chiffres.md" not in reused, "a page with a recueil block shows the bank: made again"

@@ -15,6 +15,7 @@ import hashlib
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from pypdf import PdfReader
@@ -22,9 +23,11 @@ from pypdf import PdfReader
 from recueil.addresses import BANK_URI, FEED_PATH, GUIDE_PDF, case_uri, page_url
 from recueil.bank.bank import load_bank
 from recueil.cli import main as recueil_main
-from recueil.outputs.engines import CONTENT_END, content_markers, edit_link, feed_link, finish_page
+from recueil.outputs.engines import CONTENT_END, content_markers, finish_page
+from recueil.outputs.page_transforms import edit_link, feed_link, pdf_status
 from recueil.outputs.pdf import pdf_size_label
 from recueil.project import Project
+from recueil_mkdocs import hooks
 from tests.conftest import ENGINES, ROOT, build_with, copy_project
 from tests.html_safety import head_of, live_markup
 from tests.search_index import by_url
@@ -122,8 +125,10 @@ def _titles(outline: list) -> list[str]:
             for title in (_titles(item) if isinstance(item, list) else [str(item.title)])]
 
 
-def test_zensical_skip_link_leads_to_a_focusable_h1_on_every_page(engine_sites):
-    site, wrong = engine_sites["zensical"], []
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_skip_link_leads_to_a_focusable_h1_on_every_page(engine_sites, engine):
+    """Set by the hooks during a build (MkDocs, ProperDocs) and by `finish` after one (Zensical): page_transforms."""
+    site, wrong = engine_sites[engine], []
     for path in site.rglob("index.html"):
         html = path.read_text(encoding="utf-8")
         target = re.search(r'<a href="#([^"]+)" class="md-skip recueil-skip">', html)
@@ -179,6 +184,52 @@ def test_a_card_cannot_close_the_region_finish_sanitises():
 def test_finish_points_the_skip_link_at_the_h1():
     html = finish_page(PAGE, "cas/x/", "Recueil", card=True, markers=MARKERS)
     assert '<a href="#titre" class="md-skip recueil-skip">' in html and '<h1 tabindex="-1" id="titre">' in html
+
+
+CONTENTS = {
+    "a card page with its h1": ("cas/x.md", True, '<h1 id="titre">Titre</h1><p onclick="alert(1)">Texte</p>'
+                                                  '<script>alert(2)</script>'),
+    "a card page without h1": ("cas/y.md", True, '<p>Texte <img src="x" onerror="alert(1)"></p>'),
+    "a hand-written page, its h1 without id": ("guide/index.md", False, '<h1>Guide</h1><p onclick="f()">Texte</p>'),
+}
+
+
+def _themed(content: str, markers: tuple[str, str] = ("", "")) -> str:
+    """A page as both themes lay it out (overrides/main.html, partials/content.html and their Zensical twins):
+    the skip link to "contenu", the h1 added when the content has none, the content (between `markers`)."""
+    added = "" if "<h1" in content else '<h1 id="contenu" tabindex="-1">Titre</h1>'
+    return ('<html><head><title>t</title></head><body><a href="#contenu" class="md-skip recueil-skip">Aller</a>'
+            f'<article>{added}{markers[0]}{content}{markers[1]}</article></body></html>')
+
+
+@pytest.mark.parametrize(("src_uri", "card", "content"), CONTENTS.values(), ids=CONTENTS.keys())
+def test_the_hooks_and_finish_make_the_same_page(monkeypatch, src_uri, card, content):
+    """One page through both pipelines: MkDocs' events (recueil_mkdocs/hooks.py: on_page_content, the theme,
+    on_post_page) and `finish` on the page an engine without hooks built. Both call page_transforms."""
+    monkeypatch.setattr(hooks, "_state", hooks._State(card_pages={src_uri} if card else set()))
+    url = page_url(src_uri)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), url=url, present_anchor_ids=None)
+    config = SimpleNamespace(site_name="Recueil DataCités")
+    by_hooks = hooks.on_post_page(_themed(hooks.on_page_content(content, page, config, None)), page, config)
+    by_finish = finish_page(_themed(content, MARKERS), url, "Recueil DataCités", card=card, markers=MARKERS)
+    assert by_hooks == by_finish
+    assert (re.search(r"\son\w+=", by_hooks) is None) is card
+    assert ("<script" in by_hooks) is ("<script" in content and not card)
+    assert f'href="{"../" * url.count("/")}flux.xml"' in by_hooks
+    target = re.search(r'<a href="#([^"]+)" class="md-skip recueil-skip">', by_hooks)[1]
+    assert re.search(rf'<h1 (?:tabindex="-1" id="{target}"|id="{target}" tabindex="-1")>', by_hooks)
+
+
+def test_the_hooks_announce_the_pdf_status_while_serving_only(monkeypatch):
+    monkeypatch.delenv("RECUEIL_PDF", raising=False)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="cas/x.md"), url="cas/x/")
+    config = SimpleNamespace(site_name="R")
+    monkeypatch.setattr(hooks, "_state", hooks._State(serving=True))
+    served = hooks.on_post_page("<html><head></head><body></body></html>", page, config)
+    assert served == pdf_status(feed_link("<html><head></head><body></body></html>", "cas/x/", "R"), "cas/x/")
+    assert 'data-recueil-pdf-status="../../guide.pdf.json"' in served
+    monkeypatch.setattr(hooks, "_state", hooks._State(building=True))
+    assert "data-recueil-pdf-status" not in hooks.on_post_page("<html><head></head><body></body></html>", page, config)
 
 
 def test_feed_link_is_relative_to_the_page():

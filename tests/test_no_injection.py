@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import importlib.util
 import io
 import json
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 from xml.etree import ElementTree
@@ -28,6 +26,7 @@ from recueil.cards.sanitize import clean_html, unsafe_markup
 from recueil.cli import main as recueil_main
 from recueil.project import Project
 from recueil.site.pages import PageMaker
+from recueil_mkdocs import hooks
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import fragment_elements, head_of, live_markup, parse_document, text_of
 from tests.search_index import by_url
@@ -287,18 +286,8 @@ def test_unsafe_markup_explains_in_french():
     assert unsafe_markup("abbr", [("title", "Système d'information")]) is None
 
 
-def _hooks_module():
-    spec = importlib.util.spec_from_file_location("recueil_hooks_under_test", ROOT / "hooks" / "recueil_hooks.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_hook_cleans_card_pages_and_leaves_other_pages_alone():
-    hooks = _hooks_module()
-    hooks._state.card_pages = {"cas/x.md"}
+def test_hook_cleans_card_pages_and_leaves_other_pages_alone(monkeypatch):
+    monkeypatch.setattr(hooks, "_state", hooks._State(card_pages={"cas/x.md"}))
     dirty = "<p>a</p><script>alert(1)</script>"
 
     def page(uri: str) -> SimpleNamespace:
@@ -312,7 +301,6 @@ def test_hook_never_expands_a_marker_in_a_page_made_from_a_card():
     """Issue #24: with MkDocs, a card's `<!-- recueil:mon-territoire -->` pasted the site's own form into its
     page. The check refuses it; were it ever let through, the page made from a card keeps it as a comment
     (which the sanitiser then drops), and the build does not fail naming a file that does not exist."""
-    hooks = _hooks_module()
     hooks._state.generated, hooks._state.aside = {"cas/x.md"}, {}
     text = "## Contexte\n\n<!-- recueil:mon-territoire -->\n\n<!-- recueil:inconnu -->\n"
     page = SimpleNamespace(file=SimpleNamespace(src_uri="cas/x.md"))

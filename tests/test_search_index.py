@@ -290,12 +290,8 @@ def test_index_files_are_written_only_inside_the_index_folder(tmp_path):
 
 
 def load_hooks() -> SimpleNamespace:
-    spec = importlib.util.spec_from_file_location("recueil_search_for_test", ROOT / "hooks" / "recueil_search.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as MkDocs loads a hook: its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module  # type: ignore[return-value]
+    """The search hooks (recueil_mkdocs/search.py, which hooks/recueil_search.py names), their state made afresh."""
+    return importlib.reload(importlib.import_module("recueil_mkdocs.search"))  # type: ignore[return-value]
 
 
 def page(url: str, text: str) -> tuple[str, SimpleNamespace]:

@@ -8,10 +8,11 @@ For an engine without hooks, the work is split around its build:
   engine's theme (the project's `overrides-<engine>/` and the partials of `overrides/` it shares) and
   a copy of `mkdocs.yml` without `hooks:`, with the recommendations' section in its nav;
 - the engine builds that folder;
-- `finish` does on the built site what the hooks do during a build: the HTML of pages made from a
-  card goes through the sanitiser (a card is a stranger's text), every page announces the Atom feed,
-  the skip link leads to the page's h1, the published files are written again, then the search index
-  (Pagefind, with its filters) and the PDF booklet.
+- `finish` does on the built site what the hooks do during a build, with the same functions
+  (`page_transforms.py`): the HTML of pages made from a card goes through the sanitiser (a card is a
+  stranger's text), every page announces the Atom feed, the skip link leads to the page's h1, the edit
+  button of a generated page leads to its card; then the published files are written again, the search
+  index (Pagefind, with its filters) and the PDF booklet.
 
 Nothing here imports an engine: each runs as its own program (`python -m <engine> build`).
 """
@@ -27,29 +28,27 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import yaml
 
-from recueil.addresses import (
-    DOCS_DIR,
-    FEED_PATH,
-    GUIDE_PDF,
-    RECOMMENDATIONS_URI,
-    engine_assets,
-    page_url,
-)
+from recueil.addresses import DOCS_DIR, engine_assets, page_url
 from recueil.bank.bank import Bank
-from recueil.cards.sanitize import clean_html
-from recueil.outputs.pdf import info_for, label_pdf_links, pdf_setting, write_pdf
+from recueil.outputs.page_transforms import (
+    PrintError,
+    edit_link,
+    expand_nav,
+    feed_link,
+    page_content,
+    page_output,
+    print_guide,
+)
+from recueil.outputs.pdf import pdf_setting
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
 from recueil.site.home import expand_markers
-from recueil.site.pages import recommendation_nav
 
 CONFIG_FILE = "mkdocs.yml"
 THEME_DIR = "theme"  # in the work folder: the theme overrides given to the engine
@@ -62,17 +61,12 @@ SHARED_PARTIALS = ("partials/languages/custom.html",
                    "partials/footer.html",
                    "partials/copyright.html",
                    "partials/source.html")
-NOT_FOUND_PAGE = "404.html"
 # What the engine's theme writes around a page's content (overrides-zensical/partials/content.html);
 # `prepare` adds a secret drawn for that work folder, so that a card's text cannot write the markers
 # and close the region that `finish` sanitises (the text comes before the theme's end marker).
 CONTENT_START, CONTENT_END = "<!-- recueil:content:start -->", "<!-- recueil:content:end -->"
 SECRET_FILE = ".recueil-secret"  # in the work folder, beside the engine's site
-SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
-FEED_TITLE = "dernières fiches"
-H1_TAG = re.compile(r"<h1(?=[\s>])[^>]*>")
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
-ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -207,7 +201,7 @@ def engine_config(project: Project, bank: Bank) -> dict[str, Any]:
     # Zensical's "classic" look is Material's, which the site's styles were written for.
     config["theme"] = {**theme, "custom_dir": THEME_DIR, "variant": "classic"}
     if "nav" in config:
-        config["nav"] = _expand_nav(config["nav"], bank)
+        config["nav"] = expand_nav(config["nav"], bank)
     return config
 
 
@@ -223,15 +217,6 @@ def _read_config(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise EngineError(f"{path} : la configuration doit être un dictionnaire YAML")
     return data
-
-
-def _expand_nav(nav: Any, bank: Bank) -> Any:
-    if isinstance(nav, list):
-        return [_expand_nav(item, bank) for item in nav]
-    if isinstance(nav, dict):
-        return {title: (recommendation_nav(bank) if value == RECOMMENDATIONS_URI else _expand_nav(value, bank))
-                for title, value in nav.items()}
-    return nav
 
 
 # --- the engine's own build --------------------------------------------------------------------------------
@@ -306,8 +291,9 @@ def _built_pages(site: Path) -> Iterator[tuple[Path, str]]:
 
 
 def finish_page(html: str, url: str, site_name: str, card: bool, markers: tuple[str, str]) -> str:
-    """One built page: its content sanitised if made from a card, its h1 the skip link's target, the feed announced.
-    `markers`: the comments around the content, with the work folder's secret (`content_markers`)."""
+    """One built page, as the hooks make it during a build (recueil/outputs/page_transforms.py): its content
+    sanitised if made from a card, its h1 the skip link's target, the feed announced. `markers`: the comments
+    around the content, with the work folder's secret (`content_markers`)."""
     opening, closing = markers
     start, end = html.find(opening), html.rfind(closing)
     if start < 0 or end < start:
@@ -315,44 +301,8 @@ def finish_page(html: str, url: str, site_name: str, card: bool, markers: tuple[
             raise EngineError(f"{url} : le thème n'a pas marqué le contenu de la page ({CONTENT_START}) ; "
                               "construisez avec le thème du recueil pour ce moteur (overrides-zensical/)")
         return feed_link(html, url, site_name)
-    content = html[start + len(opening):end]
-    if card:
-        content = clean_html(content)
-    before, after = html[:start], html[end + len(closing):]
-    if H1_TAG.search(before) is None and (tag := H1_TAG.search(content)) is not None:
-        content, target = _marked_heading(content, tag)
-        before = before.replace(SKIP_LINK, SKIP_LINK.replace("#contenu", f"#{escape(target)}"), 1)
-    return feed_link(before + content + after, url, site_name)
-
-
-def _marked_heading(content: str, tag: re.Match[str]) -> tuple[str, str]:
-    """The content with its first h1 focusable by the skip link (overrides/partials/recueil-skip.html)."""
-    found = ID_ATTRIBUTE.search(tag[0])
-    target = found[1] if found else "contenu"
-    marked = tag[0][:3] + ("" if found else ' id="contenu"') + ' tabindex="-1"' + tag[0][3:]
-    return content[:tag.start()] + marked + content[tag.end():], target
-
-
-def edit_link(html: str, src_uri: str, source: str | None) -> str:
-    """The edit button of a page the engine made: to its card's file (`cases/x.md`), or none for a listing,
-    as the hooks do (an engine without hooks points it at docs/, where no such file is)."""
-    button = re.compile(r'<a href="([^"]*)' + re.escape(src_uri) + r'"([^>]*class="md-content__button md-icon"'
-                        r'[^>]*rel="edit"[^>]*)>.*?</a>', re.DOTALL)
-    if source is None:
-        return button.sub("", html, count=1)
-    return button.sub(lambda found: f'<a href="{urljoin(found[1], "../" + source)}"{found[2]}>' +
-                      found[0][found[0].index(">") + 1:], html, count=1)
-
-
-def feed_link(html: str, url: str, site_name: str) -> str:
-    """The Atom feed announced in the head, by a relative address (as hooks/recueil_hooks.py). Not on the
-    404 page, served at any address (its links start from site_url; MkDocs does not announce it there)."""
-    if url == NOT_FOUND_PAGE:
-        return html
-    href = "../" * url.count("/") + FEED_PATH
-    link = (f'<link rel="alternate" type="application/atom+xml" title="{escape(site_name)} : {FEED_TITLE}" '
-            f'href="{escape(href)}">')
-    return html.replace("</head>", link + "</head>", 1)
+    content, target = page_content(html[start + len(opening):end], card)
+    return page_output(html[:start] + content + html[end + len(closing):], url, site_name, target)
 
 
 def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, str], pdf: bool | None) -> int | None:
@@ -360,11 +310,9 @@ def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, s
     if setting is False:
         return None
     try:
-        outcome = write_pdf(bank, project, site / GUIDE_PDF, info_for(settings, project), reuse=setting is None)
-    except Exception as error:  # WeasyPrint's failures come in many types: report them in French
-        raise EngineError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
-    label_pdf_links(project, site, outcome.path)  # « (PDF, 2,3 Mo) » in the links to it
-    return outcome.pages
+        return print_guide(bank, project, site, settings, reuse=setting is None).pages
+    except PrintError as error:
+        raise EngineError(str(error)) from error.__cause__
 
 
 def replace_site(built: Path, out: Path) -> None:

@@ -1,6 +1,6 @@
 """Everything the engine adds to a site: its pages, the published files and its own assets.
 
-The MkDocs hooks hand these to MkDocs (recueil_hooks.on_files); `recueil render` writes them to
+The MkDocs hooks hand these to MkDocs (recueil_mkdocs.hooks.on_files); `recueil render` writes them to
 disk for an engine that runs no hooks. Both go through `site_contents`, so they never differ; the
 tests compare both with the list of `recueil.addresses`.
 """
