@@ -25,13 +25,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import get_relative_url
 
-from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, RECOMMENDATIONS_URI, engine_assets
+from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, PDF_STATUS_SCRIPT, RECOMMENDATIONS_URI, engine_assets
 from recueil.bank.bank import Bank, load_bank
 from recueil.cards.problems import CardErrors
 from recueil.cards.sanitize import clean_html
 from recueil.cards.taxonomy import TaxonomyError
-from recueil.outputs.pdf import STATUS_SCRIPT, BackgroundPdf, info_for, pdf_setting, write_pdf
-from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
+from recueil.outputs.pdf import PdfSettingError, pdf_setting, write_pdf
+from recueil.outputs.pdf_background import BackgroundPdf, status_script
+from recueil.outputs.pdf_cache import order
+from recueil.outputs.site_files import SettingsError, SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.shown import shown_lines
 from recueil.site.environment import compiled_templates
@@ -72,6 +74,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _pdf_setting()  # a RECUEIL_PDF that says neither 0 nor 1 stops the build before it starts
     project = Project(Path(config.config_file_path).parent)
     if _state.building:
         gc.disable()  # the cards and pages made now live for the whole build: collecting would only scan them
@@ -119,8 +122,8 @@ def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
     """Announce the Atom feed in every page's head, for feed readers' autodiscovery; under `mkdocs
     serve`, let the links to the PDF say when it is still being made."""
     output = _feed_link(output, page, config)
-    if _state.serving and pdf_setting() is not False:
-        status = STATUS_SCRIPT.format(status=escape(get_relative_url(PDF_STATUS, page.url)))
+    if _state.serving and _pdf_setting() is not False:
+        status = status_script(get_relative_url(PDF_STATUS, page.url), get_relative_url(PDF_STATUS_SCRIPT, page.url))
         output = output.replace("</body>", status + "</body>", 1)
     return output
 
@@ -186,21 +189,30 @@ def on_build_error(error: Exception) -> None:
 
 
 def _print_guide(config: MkDocsConfig) -> None:
-    setting = pdf_setting()
+    setting = _pdf_setting()
     if setting is False:
         return
     project = _project()
-    info = info_for(site_settings(project, Path(config.config_file_path)), project)
+    try:
+        booklet = order(_bank(), project, site_settings(project, Path(config.config_file_path)))
+    except SettingsError as error:
+        raise _failure(str(error)) from None
     if _state.serving:  # the site is served now, the booklet follows (PDF_STATUS says when)
-        _background_pdf.request(project, _bank(), info, Path(config.config_file_path), Path(config.site_dir),
-                                fresh=setting is True)
+        _background_pdf.request(booklet, Path(config.config_file_path), Path(config.site_dir), fresh=setting is True)
         return
     try:
-        outcome = write_pdf(_bank(), project, Path(config.site_dir) / GUIDE_PDF, info, reuse=setting is None)
+        outcome = write_pdf(booklet, Path(config.site_dir) / GUIDE_PDF, reuse=setting is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them as a build error
         raise _failure(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
     log.info(f"{GUIDE_PDF} : {outcome.pages} pages" + (" (reprise)" if outcome.reused else
                                                         f" en {outcome.seconds:.1f} s"))
+
+
+def _pdf_setting() -> bool | None:
+    try:
+        return pdf_setting()
+    except PdfSettingError as error:
+        raise _failure(str(error)) from None
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

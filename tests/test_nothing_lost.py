@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.bank.bank import load_bank
 from recueil.outputs import booklet, pdf
+from recueil.outputs.pdf_cache import order
 from recueil.project import Project
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document
@@ -112,7 +113,7 @@ def test_the_printed_guide_has_every_real_case(tmp_path):
     """The real PDF, read back: one named destination `cas-<slug>` per case card, and its title in the text."""
     project = Project(copy_project(tmp_path))
     bank = load_bank(project)
-    outcome = pdf.write_pdf(bank, project, tmp_path / "guide.pdf", booklet.BookletInfo())
+    outcome = pdf.write_pdf(order(bank, project, {}), tmp_path / "guide.pdf")
     reader = PdfReader(outcome.path)
     destinations = Counter(name.removeprefix("cas-") for name in reader.named_destinations if name.startswith("cas-"))
     assert destinations == card_slugs(ROOT)

@@ -44,7 +44,8 @@ from recueil.addresses import (
 )
 from recueil.bank.bank import Bank
 from recueil.cards.sanitize import clean_html
-from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
+from recueil.outputs.pdf import PdfSettingError, pdf_setting, write_pdf
+from recueil.outputs.pdf_cache import order
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
@@ -273,7 +274,12 @@ def _last_lines(text: str, count: int = 25) -> str:
 
 
 def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) -> FinishOutcome:
-    """Make a site built without the hooks the same as one built with them. `pdf`: None follows RECUEIL_PDF."""
+    """Make a site built without the hooks the same as one built with them. `pdf`: None follows RECUEIL_PDF
+    (read first: a bad value stops before any page is changed)."""
+    try:
+        pdf = pdf_setting() if pdf is None else pdf
+    except PdfSettingError as error:
+        raise EngineError(str(error)) from None
     if not (site / "index.html").is_file():
         raise EngineError(f"{site} ne contient pas de site construit (index.html) : construisez-le d'abord")
     settings = site_settings(project)
@@ -356,11 +362,10 @@ def feed_link(html: str, url: str, site_name: str) -> str:
 
 
 def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, str], pdf: bool | None) -> int | None:
-    setting = pdf_setting() if pdf is None else pdf
-    if setting is False:
+    if pdf is False:
         return None
     try:
-        outcome = write_pdf(bank, project, site / GUIDE_PDF, info_for(settings, project), reuse=setting is None)
+        outcome = write_pdf(order(bank, project, settings), site / GUIDE_PDF, reuse=pdf is None)
     except Exception as error:  # WeasyPrint's failures come in many types: report them in French
         raise EngineError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
     return outcome.pages
