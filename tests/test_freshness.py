@@ -154,6 +154,7 @@ def test_a_booklet_printed_before_a_status_aged_is_not_reused_after(tmp_path: Pa
     assert booklet_key(content, fresh, info) == booklet_key(content, load_bank(project, today=NIORT_FRESH), info)
 
 
+@pytest.mark.pdf
 def test_the_pdf_prints_the_status_to_confirm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECUEIL_CACHE", str(tmp_path / "cache"))
     bank, project = mini_bank(tmp_path / "mini", NIORT_FRESH)

@@ -24,6 +24,8 @@ from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document
 from tests.search_index import fragments
 
+pytestmark = pytest.mark.slow  # a thousand more cases and the real site (make test-fast leaves it out)
+
 SYNTHETIC = 1_000
 CASE_URL = re.compile(r"^/cas/([^/#]+)/$")
 
@@ -109,6 +111,7 @@ def test_the_printed_guide_of_a_thousand_more_cases_has_them_all(big_project):
     assert booklet_slugs(html) == card_slugs(project)
 
 
+@pytest.mark.pdf
 def test_the_printed_guide_has_every_real_case(tmp_path):
     """The real PDF, read back: one named destination `cas-<slug>` per case card, and its title in the text."""
     project = Project(copy_project(tmp_path))

@@ -28,6 +28,8 @@ from recueil.outputs.site_files import SettingsError, site_settings
 from recueil.project import Project
 from tests.helpers import ROOT, mini_project
 
+pytestmark = pytest.mark.pdf  # prints the real guide (make test-fast leaves it out)
+
 PROJECT = Project(ROOT)
 SELECTED_THEME = "mobilite"
 SELECTED_SIZE = "metropole"
