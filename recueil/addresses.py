@@ -65,6 +65,8 @@ def territory_files(letters: Iterable[str], prefixes: Iterable[str]) -> set[str]
 # The JavaScript and CSS the engine's pages need, published under assets/ like a file of docs/assets/.
 ENGINE_ASSETS_DIR = Path(__file__).resolve().parent / "site" / "assets"
 ASSETS_DIR = "assets"
+# Under `mkdocs serve`, the script that makes the links to the booklet read PDF_STATUS (one of the engine's assets).
+PDF_STATUS_SCRIPT = f"{ASSETS_DIR}/recueil-pdf-status.js"
 
 
 def case_uri(slug: str) -> str:

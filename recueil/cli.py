@@ -20,8 +20,9 @@ from recueil.outputs.contribution import github_files
 from recueil.outputs.engines import ENGINES, SITE_DIR, EngineError, finish, prepare, replace_site, run_engine
 from recueil.outputs.export import write_exports
 from recueil.outputs.issue_card import write_checked_card
-from recueil.outputs.pdf import info_for, write_pdf
-from recueil.outputs.site_files import settings_of, site_contents, site_settings
+from recueil.outputs.pdf import PdfSettingError, write_pdf
+from recueil.outputs.pdf_cache import order
+from recueil.outputs.site_files import SettingsError, settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import SearchIndexError, index_site
 from recueil.shown import SafeStream, annotation
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
     try:
         return int(args.run(project, args))
-    except TaxonomyError as error:
+    except (TaxonomyError, SettingsError, PdfSettingError) as error:
         print(f"erreur: {error}", file=sys.stderr)
         return 2
     finally:
@@ -299,7 +300,7 @@ def run_pdf(project: Project, args: argparse.Namespace) -> int:
         print("erreur: aucune fiche ne correspond à cette sélection (essayez « recueil stats »)", file=sys.stderr)
         return 1
     settings = site_settings(project, Path(args.config) if args.config else None)
-    outcome = write_pdf(bank, project, Path(args.out), info_for(settings, project), selection, reuse=not args.fresh)
+    outcome = write_pdf(order(bank, project, settings, selection), Path(args.out), reuse=not args.fresh)
     how = "repris du cache" if outcome.reused else "imprimé"
     print(f"{args.out} écrit : {outcome.pages} pages, {len(chosen)} fiche(s) expérience, {how} en {outcome.seconds:.1f} s")
     return 0

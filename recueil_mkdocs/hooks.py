@@ -40,8 +40,10 @@ from recueil.outputs.page_transforms import (
     pdf_status,
     print_guide,
 )
-from recueil.outputs.pdf import BackgroundPdf, info_for, pdf_setting
-from recueil.outputs.site_files import SiteSettings, branch_of, site_contents, site_settings
+from recueil.outputs.pdf import PdfSettingError, pdf_setting
+from recueil.outputs.pdf_background import BackgroundPdf
+from recueil.outputs.pdf_cache import order
+from recueil.outputs.site_files import SettingsError, SiteSettings, branch_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.shown import shown_lines
 from recueil.site.environment import compiled_templates
@@ -83,6 +85,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _pdf_setting()  # a RECUEIL_PDF that says neither 0 nor 1 stops the build before it starts
     project = Project(Path(config.config_file_path).parent)
     if _state.building:
         gc.disable()  # the cards and pages made now live for the whole build: collecting would only scan them
@@ -130,7 +133,7 @@ def on_post_page(output: str, page: Any, config: MkDocsConfig) -> str:
     """The skip link leads to the page's h1, the Atom feed is announced in its head; under `mkdocs serve`,
     the links to the PDF say when it is still being made."""
     output = page_output(output, page.url, config.site_name, _state.skip_targets.pop(page.file.src_uri, SKIP_TARGET))
-    if _state.serving and pdf_setting() is not False:
+    if _state.serving and _pdf_setting() is not False:
         output = pdf_status(output, page.url)
     return output
 
@@ -185,21 +188,30 @@ def on_build_error(error: Exception) -> None:
 
 
 def _print_guide(config: MkDocsConfig) -> None:
-    setting = pdf_setting()
+    setting = _pdf_setting()
     if setting is False:
         return
     project = _project()
-    settings = site_settings(project, Path(config.config_file_path))
+    try:
+        booklet = order(_bank(), project, site_settings(project, Path(config.config_file_path)))
+    except SettingsError as error:
+        raise _failure(str(error)) from None
     if _state.serving:  # the site is served now, the booklet follows (PDF_STATUS says when)
-        _background_pdf.request(project, _bank(), info_for(settings, project), Path(config.config_file_path),
-                                Path(config.site_dir), fresh=setting is True)
+        _background_pdf.request(booklet, Path(config.config_file_path), Path(config.site_dir), fresh=setting is True)
         return
     try:
-        outcome = print_guide(_bank(), project, Path(config.site_dir), settings, reuse=setting is None)
+        outcome = print_guide(booklet, Path(config.site_dir), reuse=setting is None)
     except PrintError as error:
         raise _failure(str(error)) from error.__cause__
     log.info(f"{GUIDE_PDF} : {outcome.pages} pages" + (" (reprise)" if outcome.reused else
                                                         f" en {outcome.seconds:.1f} s"))
+
+
+def _pdf_setting() -> bool | None:
+    try:
+        return pdf_setting()
+    except PdfSettingError as error:
+        raise _failure(str(error)) from None
 
 
 def on_serve(server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -18,6 +18,24 @@ from recueil_mkdocs import write_entries
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+# Fixtures that build this repository's whole site (or a copy of it): a test that uses one is slow.
+WHOLE_SITE_FIXTURES = {"real_site", "hostile_site", "engine_sites"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The markers `make test-fast` leaves out (pyproject.toml), given by folder and by fixture: every test
+    of tests/browser/ drives Chromium; every test that reads a build of this repository's whole site
+    (WHOLE_SITE_FIXTURES) is slow, and engines too for the sites of every engine. The modules mark
+    engines, pdf and their other slow tests themselves."""
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & WHOLE_SITE_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        if "engine_sites" in fixtures:
+            item.add_marker(pytest.mark.engines)
 
 
 def build_site(project: Path, out: Path, pdf: bool = False, strict: bool = True) -> subprocess.CompletedProcess[str]:

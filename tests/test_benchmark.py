@@ -5,10 +5,13 @@ baseline leaves out."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from benchmarks import bench_build
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # builds the benchmark's copy of the site and its Material baseline
 
 
 def test_the_baseline_is_plain_material_on_the_same_pages_and_builds(tmp_path):

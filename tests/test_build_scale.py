@@ -65,6 +65,7 @@ def test_related_cases_are_the_exact_ranking_on_a_small_bank(tmp_path):
         assert [other.slug for other in bank.related(case)] == _brute_force_related(bank, case)
 
 
+@pytest.mark.slow
 def test_related_cases_read_a_bounded_number_of_cases_in_a_large_bank(large_project, monkeypatch):
     bank = load_bank(large_project)
     calls: list[int] = []

@@ -22,6 +22,8 @@ from pypdf import PdfReader
 from tests.conftest import ROOT, build_site, copy_project
 from tests.search_index import by_url
 
+pytestmark = pytest.mark.pdf  # builds the site with its PDF
+
 SLUG = "saint-testin-inventaire-des-crues"
 TITLE = "Saint-Testin-des-Bois : un inventaire partagé des crues du ruisseau"
 TODAY = dt.date.today()

@@ -33,6 +33,8 @@ from tests.html_safety import head_of, live_markup
 from tests.search_index import by_url
 from tests.test_no_injection import CASE_TITLE, SUMMARY, write_hostile_cards
 
+pytestmark = pytest.mark.engines  # builds with each engine (make test-fast leaves it out)
+
 BANK = load_bank(Project(ROOT))
 OTHERS = ("properdocs", "zensical")
 THEME_FOLDERS = ("assets/javascripts/", "assets/stylesheets/", "assets/images/", "pagefind/")

@@ -22,7 +22,8 @@ from recueil.bank.facets import bank_data, data_attributes, facets, matching, va
 from recueil.bank.freshness import CONFIRM_AFTER_YEARS, TO_CONFIRM, TO_CONFIRM_LABEL, last_day, status_to_confirm
 from recueil.outputs.booklet import BookletInfo
 from recueil.outputs.export import case_records, csv_text, table_schema
-from recueil.outputs.pdf import booklet_key, write_pdf
+from recueil.outputs.pdf import write_pdf
+from recueil.outputs.pdf_cache import Order, booklet_key, content_hash
 from recueil.project import Project
 from recueil.search.filters import case_filters, url_parameters
 from recueil.site.pages import PageMaker
@@ -148,16 +149,18 @@ def test_the_exports_carry_the_fact_with_its_description(tmp_path: Path) -> None
 def test_a_booklet_printed_before_a_status_aged_is_not_reused_after(tmp_path: Path) -> None:
     fresh, project = mini_bank(tmp_path, NIORT_FRESH)
     old = load_bank(project, today=NIORT_OLD)
-    info = BookletInfo(date=NIORT_FRESH)
-    assert booklet_key(project, fresh, info) != booklet_key(project, old, info)
-    assert booklet_key(project, fresh, info) == booklet_key(project, load_bank(project, today=NIORT_FRESH), info)
+    info, content = BookletInfo(date=NIORT_FRESH), content_hash(project)
+    assert booklet_key(content, fresh, info) != booklet_key(content, old, info)
+    assert booklet_key(content, fresh, info) == booklet_key(content, load_bank(project, today=NIORT_FRESH), info)
 
 
+@pytest.mark.pdf
 def test_the_pdf_prints_the_status_to_confirm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RECUEIL_CACHE", str(tmp_path / "cache"))
     bank, project = mini_bank(tmp_path / "mini", NIORT_FRESH)
     target = tmp_path / "guide.pdf"
-    write_pdf(bank, project, target, BookletInfo(date=NIORT_FRESH), reuse=False)
+    info = BookletInfo(date=NIORT_FRESH)
+    write_pdf(Order(bank, project, info, None, booklet_key(content_hash(project), bank, info)), target, reuse=False)
     text = re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(target).pages))
     assert re.sub(r"\s+", "", "En cours en 2019 (dernière information publique) — à confirmer : selon la source 1 "
                               "(novembre 2019), il y a plus de 4 ans") in text

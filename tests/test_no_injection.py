@@ -186,6 +186,7 @@ def test_head_title_and_description_are_plain_text(hostile_site):
     assert head["children_of_title"] == 0
 
 
+@pytest.mark.slow
 def test_title_from_an_escaped_heading_stays_escaped(tmp_path):
     """Material's `page.title | striptags` would turn &lt;/title&gt; back into a tag: overrides/main.html escapes."""
     (tmp_path / "project").mkdir()

@@ -18,10 +18,13 @@ from pypdf import PdfReader
 from benchmarks.synthetic import write_synthetic_cases
 from recueil.bank.bank import load_bank
 from recueil.outputs import booklet, pdf
+from recueil.outputs.pdf_cache import order
 from recueil.project import Project
 from tests.conftest import ROOT, build_site, copy_project
 from tests.html_safety import local, parse_document
 from tests.search_index import fragments
+
+pytestmark = pytest.mark.slow  # a thousand more cases and the real site (make test-fast leaves it out)
 
 SYNTHETIC = 1_000
 CASE_URL = re.compile(r"^/cas/([^/#]+)/$")
@@ -108,11 +111,12 @@ def test_the_printed_guide_of_a_thousand_more_cases_has_them_all(big_project):
     assert booklet_slugs(html) == card_slugs(project)
 
 
+@pytest.mark.pdf
 def test_the_printed_guide_has_every_real_case(tmp_path):
     """The real PDF, read back: one named destination `cas-<slug>` per case card, and its title in the text."""
     project = Project(copy_project(tmp_path))
     bank = load_bank(project)
-    outcome = pdf.write_pdf(bank, project, tmp_path / "guide.pdf", booklet.BookletInfo())
+    outcome = pdf.write_pdf(order(bank, project, {}), tmp_path / "guide.pdf")
     reader = PdfReader(outcome.path)
     destinations = Counter(name.removeprefix("cas-") for name in reader.named_destinations if name.startswith("cas-"))
     assert destinations == card_slugs(ROOT)

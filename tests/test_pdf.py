@@ -22,12 +22,15 @@ from pypdf.generic import Destination, DictionaryObject
 from recueil.addresses import GUIDE_PDF
 from recueil.bank.bank import Bank, load_bank
 from recueil.cli import main as recueil_main
-from recueil.outputs import pdf as pdf_module
+from recueil.outputs import pdf_cache
 from recueil.outputs.booklet import Selection, SelectionError, select_cases
-from recueil.outputs.pdf import info_for, pdf_setting, write_pdf
-from recueil.outputs.site_files import site_settings
+from recueil.outputs.pdf import PdfSettingError, pdf_setting, write_pdf
+from recueil.outputs.pdf_cache import order
+from recueil.outputs.site_files import SettingsError, site_settings
 from recueil.project import Project
 from tests.helpers import ROOT, mini_project
+
+pytestmark = pytest.mark.pdf  # prints the real guide (make test-fast leaves it out)
 
 PROJECT = Project(ROOT)
 SELECTED_THEME = "mobilite"
@@ -82,7 +85,7 @@ def bank() -> Bank:
 @pytest.fixture(scope="session")
 def guide(tmp_path_factory: pytest.TempPathFactory, bank: Bank) -> Printed:
     target = tmp_path_factory.mktemp("pdf") / GUIDE_PDF
-    write_pdf(bank, PROJECT, target, info_for(site_settings(PROJECT), PROJECT), reuse=False)
+    write_pdf(order(bank, PROJECT, site_settings(PROJECT)), target, reuse=False)
     return _read(target)
 
 
@@ -378,10 +381,11 @@ def test_every_figure_has_a_text_alternative(tree: Tagged) -> None:
 
 
 def test_the_cache_key_names_how_the_booklet_is_written(bank: Bank, monkeypatch: pytest.MonkeyPatch) -> None:
-    info = info_for(site_settings(PROJECT), PROJECT)
-    before = pdf_module.booklet_key(PROJECT, bank, info)
-    monkeypatch.setattr(pdf_module, "PDF_VARIANT", "pdf/ua-2")
-    assert pdf_module.booklet_key(PROJECT, bank, info) != before
+    content = pdf_cache.content_hash(PROJECT)
+    info = pdf_cache.info_for(site_settings(PROJECT), content)
+    before = pdf_cache.booklet_key(content, bank, info)
+    monkeypatch.setattr(pdf_cache, "PDF_VARIANT", "pdf/ua-2")
+    assert pdf_cache.booklet_key(content, bank, info) != before
 
 
 def test_cover_gives_title_publisher_date_and_version(guide: Printed) -> None:
@@ -449,14 +453,14 @@ def test_site_build_writes_the_pdf_and_reuses_it_for_unchanged_cards(tmp_path: P
     bank = load_bank(project)
     assert all(squash(case.meta.title) in squash("".join(printed.texts)) for case in bank.cases)
 
-    info = info_for(site_settings(project), project)
-    first = write_pdf(bank, project, tmp_path / "a.pdf", info)
-    again = write_pdf(bank, project, tmp_path / "b.pdf", info)
+    booklet = order(bank, project, site_settings(project))
+    first = write_pdf(booklet, tmp_path / "a.pdf")
+    again = write_pdf(booklet, tmp_path / "b.pdf")
     assert again.reused and (tmp_path / "b.pdf").read_bytes() == (tmp_path / "a.pdf").read_bytes()
     card = next(project.cases.glob("*.md"))
     card.write_text(card.read_text(encoding="utf-8").replace("## Contexte", "## Contexte\n\nUne phrase de plus."),
                     encoding="utf-8")
-    changed = write_pdf(load_bank(project), project, tmp_path / "c.pdf", info)
+    changed = write_pdf(order(load_bank(project), project, site_settings(project)), tmp_path / "c.pdf")
     assert not changed.reused and first.pages >= 1
 
 
@@ -466,9 +470,71 @@ def test_site_build_without_pdf_when_turned_off(real_site: Path) -> None:
 
 
 @pytest.mark.parametrize(("value", "expected"), [("0", False), ("off", False), ("1", True), ("oui", True),
-                                                 ("", None), ("peut-être", None)])
+                                                 ("", None), (" ", None)])
 def test_recueil_pdf_variable(value: str, expected: bool | None) -> None:
     assert pdf_setting({"RECUEIL_PDF": value}) is expected
+    assert pdf_setting({}) is None
+
+
+@pytest.mark.parametrize("value", ["maybe", "peut-être", "2"])
+def test_an_unknown_recueil_pdf_is_an_error_that_says_the_fix(value: str) -> None:
+    with pytest.raises(PdfSettingError, match=rf"RECUEIL_PDF='{value}' : valeur inconnue \(mettez RECUEIL_PDF=0"):
+        pdf_setting({"RECUEIL_PDF": value})
+
+
+def test_recueil_finish_refuses_an_unknown_recueil_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Without hooks (`recueil finish`): the bad value is an error naming the variable, no traceback."""
+    project = Project(mini_project(tmp_path / "mini"))
+    site = tmp_path / "mini" / "built"
+    site.mkdir()
+    (site / "index.html").write_text("<html><head></head><body></body></html>", encoding="utf-8")
+    monkeypatch.setenv("RECUEIL_PDF", "maybe")
+    from recueil.outputs.engines import EngineError, finish
+
+    with pytest.raises(EngineError, match="RECUEIL_PDF='maybe' : valeur inconnue"):
+        finish(load_bank(project), project, site)
+
+
+def test_mkdocs_build_stops_at_once_on_an_unknown_recueil_pdf(tmp_path: Path) -> None:
+    project_dir = mini_project(tmp_path / "mini")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RECUEIL_PDF": "maybe"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project_dir / "mkdocs.yml"),
+                             "-d", str(tmp_path / "site")], cwd=project_dir, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode != 0
+    assert "RECUEIL_PDF='maybe' : valeur inconnue (mettez RECUEIL_PDF=0" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "site" / "index.html").exists()
+
+
+def test_the_served_pages_status_script_is_an_engine_asset_not_python() -> None:
+    from recueil.addresses import PDF_STATUS_SCRIPT, engine_assets
+    from recueil.outputs.pdf_background import status_script
+
+    assert "document.currentScript" in engine_assets()[PDF_STATUS_SCRIPT].read_text(encoding="utf-8")
+    assert status_script("../guide.pdf.json", "../assets/recueil-pdf-status.js") == (
+        '<script data-recueil-pdf-status="../guide.pdf.json" src="../assets/recueil-pdf-status.js"></script>')
+    python = [path for folder in ("recueil", "hooks") for path in (ROOT / folder).rglob("*.py")]
+    assert python and [path for path in python if "document.querySelector" in path.read_text(encoding="utf-8")] == []
+
+
+def test_a_bad_config_is_an_error_naming_the_file_not_the_default_cover(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "absent.yml"
+    assert recueil_main(["--root", str(ROOT), "pdf", "--out", str(tmp_path / "x.pdf"), "--config", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"erreur: {missing} : configuration illisible" in err and "donnez le chemin d'un mkdocs.yml" in err
+    assert "Traceback" not in err and not (tmp_path / "x.pdf").exists()
+    broken = tmp_path / "broken.yml"
+    broken.write_text("site_name: Recueil\nextra:\n  pdf: [title: x\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=rf"^{re.escape(str(broken))}:\d+ : configuration illisible, YAML invalide"):
+        site_settings(PROJECT, broken)
+    listed = tmp_path / "list.yml"
+    listed.write_text("- site_name\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="la configuration doit être un dictionnaire YAML"):
+        site_settings(PROJECT, listed)
+    assert site_settings(Project(tmp_path)) == {}  # a project without mkdocs.yml has no settings: not an error
+    assert site_settings(PROJECT)["site_name"]  # the repository's own mkdocs.yml reads
 
 
 def test_links_point_into_the_booklet_or_to_the_site() -> None:

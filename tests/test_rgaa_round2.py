@@ -19,7 +19,8 @@ from recueil.cards.models import READER_HELP, Source
 from recueil.outputs.booklet import Selection, booklet_html
 from recueil.outputs.contribution import case_fields, form_settings, issue_form
 from recueil.outputs.export import export_files, published_files
-from recueil.outputs.pdf import info_for, label_pdf_links, pdf_size_label
+from recueil.outputs.pdf import label_pdf_links, pdf_size_label
+from recueil.outputs.pdf_cache import content_hash, info_for
 from recueil.project import Project
 from recueil.search.indexer import SEARCH_END, SEARCH_START, slim_page
 from recueil.site.environment import source_title
@@ -103,7 +104,7 @@ def test_the_exports_and_the_booklet_carry_the_language():
     boston_row = next(row for row in rows if "boston-smart-city-playbook" in json.dumps(row))
     assert " — en" in json.dumps(boston_row, ensure_ascii=False)
     project = Project(ROOT)
-    html = booklet_html(bank(), project, info_for({}, project), Selection(themes=tuple(
+    html = booklet_html(bank(), project, info_for({}, content_hash(project)), Selection(themes=tuple(
         next(c for c in bank().cases if c.slug == "boston-smart-city-playbook").meta.themes[:1])))
     assert '« <span lang="en">Boston Smart City Playbook</span> »' in html
 

@@ -10,7 +10,11 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
+
 from tests.helpers import mini_project
+
+pytestmark = pytest.mark.slow  # runs mkdocs serve on a copy of the site
 
 
 def _free_port() -> int:
@@ -64,6 +68,7 @@ def _get(url: str) -> tuple[int, bytes]:
         return 0, b""
 
 
+@pytest.mark.pdf
 def test_serve_answers_before_the_pdf_is_printed_and_the_pdf_follows(tmp_path):
     """`make serve`: the first page is served without waiting for WeasyPrint; the booklet is printed in the
     background (its links say so meanwhile, from a status file), then served, and kept in the cache."""

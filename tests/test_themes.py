@@ -10,44 +10,55 @@ from pathlib import Path
 
 import pytest
 
-from recueil.bank.bank import load_bank
+from recueil.bank.bank import Bank, load_bank
+from recueil.cards.taxonomy import load_taxonomy
 from recueil.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
-BANK = load_bank(Project(ROOT))
-THEMES = BANK.taxonomy.themes
+PROJECT = Project(ROOT)
+THEMES = load_taxonomy(PROJECT.taxonomy).themes  # the vocabulary only, read at collection: the cards wait for a test
 
 MIN_CARDS = 3  # below this, a filter brings back one or two cards: merge the theme with a neighbour
 MAX_SHARE = 0.40  # above this, a filter does not narrow: split the theme or tighten its tagging
 MAX_THEMES_PER_CARD = 4  # the main subject first; three are enough for nearly every card
 
 
-def _count(theme_id: str) -> int:
-    return len(BANK.cases_by_theme.get(theme_id, []))
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    """Every card of the repository, loaded once for this module when its first test runs."""
+    return load_bank(PROJECT)
+
+
+def _count(bank: Bank, theme_id: str) -> int:
+    return len(bank.cases_by_theme.get(theme_id, []))
+
+
+def test_the_bank_uses_the_vocabulary_the_tests_are_parametrized_with(bank):
+    assert [theme.id for theme in bank.taxonomy.themes] == [theme.id for theme in THEMES]
 
 
 @pytest.mark.parametrize("theme", THEMES, ids=lambda theme: theme.id)
-def test_each_theme_holds_enough_cards_to_be_a_useful_filter(theme):
-    assert _count(theme.id) >= MIN_CARDS, (
-        f"{theme.id} holds {_count(theme.id)} card(s): merge it or tag the cards whose real subject it is "
+def test_each_theme_holds_enough_cards_to_be_a_useful_filter(bank, theme):
+    assert _count(bank, theme.id) >= MIN_CARDS, (
+        f"{theme.id} holds {_count(bank, theme.id)} card(s): merge it or tag the cards whose real subject it is "
         "(docs/maintenance/themes.md)")
 
 
 @pytest.mark.parametrize("theme", THEMES, ids=lambda theme: theme.id)
-def test_no_theme_is_a_catch_all(theme):
-    total = len(BANK.cases)
-    assert _count(theme.id) <= MAX_SHARE * total, (
-        f"{theme.id} holds {_count(theme.id)} of {total} cards: keep it only where it is a real subject, "
+def test_no_theme_is_a_catch_all(bank, theme):
+    total = len(bank.cases)
+    assert _count(bank, theme.id) <= MAX_SHARE * total, (
+        f"{theme.id} holds {_count(bank, theme.id)} of {total} cards: keep it only where it is a real subject, "
         "or split it (docs/maintenance/themes.md)")
 
 
-def test_no_card_has_too_many_themes():
-    crowded = {case.slug: case.meta.themes for case in BANK.cases if len(case.meta.themes) > MAX_THEMES_PER_CARD}
+def test_no_card_has_too_many_themes(bank):
+    crowded = {case.slug: case.meta.themes for case in bank.cases if len(case.meta.themes) > MAX_THEMES_PER_CARD}
     assert crowded == {}
 
 
-def test_no_card_repeats_a_theme():
-    repeated = [case.slug for case in BANK.cases if len(set(case.meta.themes)) != len(case.meta.themes)]
+def test_no_card_repeats_a_theme(bank):
+    repeated = [case.slug for case in bank.cases if len(set(case.meta.themes)) != len(case.meta.themes)]
     assert repeated == []
 
 

@@ -95,7 +95,7 @@ def test_main_is_built_with_the_pdf_and_deployed_to_pages() -> None:
     build, deploy = data["jobs"]["construire"], data["jobs"]["publier"]
     pdf_step = next(step for step in build["steps"] if "mkdocs build" in str(step.get("run", "")))
     assert pdf_step.get("env", {}).get("RECUEIL_PDF", "") in ("", "1") and "--strict" in pdf_step["run"]
-    # The booklet is printed once per content: the cache folder of recueil/outputs/pdf.py is kept between runs.
+    # The booklet is printed once per content: the cache folder of recueil/outputs/pdf_cache.py is kept between runs.
     cache = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/cache@"))
     assert cache["with"]["path"] == ".cache/recueil/pdf"
     assert any(step.get("uses", "").startswith("actions/upload-pages-artifact@") for step in build["steps"])

@@ -44,7 +44,8 @@ from recueil.outputs.page_transforms import (
     page_output,
     print_guide,
 )
-from recueil.outputs.pdf import pdf_setting
+from recueil.outputs.pdf import PdfSettingError, pdf_setting
+from recueil.outputs.pdf_cache import order
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
 from recueil.project import Project
 from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
@@ -258,7 +259,12 @@ def _last_lines(text: str, count: int = 25) -> str:
 
 
 def finish(bank: Bank, project: Project, site: Path, pdf: bool | None = None) -> FinishOutcome:
-    """Make a site built without the hooks the same as one built with them. `pdf`: None follows RECUEIL_PDF."""
+    """Make a site built without the hooks the same as one built with them. `pdf`: None follows RECUEIL_PDF
+    (read first: a bad value stops before any page is changed)."""
+    try:
+        pdf = pdf_setting() if pdf is None else pdf
+    except PdfSettingError as error:
+        raise EngineError(str(error)) from None
     if not (site / "index.html").is_file():
         raise EngineError(f"{site} ne contient pas de site construit (index.html) : construisez-le d'abord")
     settings = site_settings(project)
@@ -306,11 +312,10 @@ def finish_page(html: str, url: str, site_name: str, card: bool, markers: tuple[
 
 
 def _print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, str], pdf: bool | None) -> int | None:
-    setting = pdf_setting() if pdf is None else pdf
-    if setting is False:
+    if pdf is False:
         return None
     try:
-        return print_guide(bank, project, site, settings, reuse=setting is None).pages
+        return print_guide(order(bank, project, settings), site, reuse=pdf is None).pages
     except PrintError as error:
         raise EngineError(str(error)) from error.__cause__
 

@@ -20,11 +20,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, RECOMMENDATIONS_URI
+from recueil.addresses import FEED_PATH, GUIDE_PDF, PDF_STATUS, PDF_STATUS_SCRIPT, RECOMMENDATIONS_URI
 from recueil.bank.bank import Bank
 from recueil.cards.sanitize import clean_html
-from recueil.outputs.pdf import STATUS_SCRIPT, PdfOutcome, info_for, label_pdf_links, write_pdf
-from recueil.project import Project
+from recueil.outputs.pdf import PdfOutcome, label_pdf_links, write_pdf
+from recueil.outputs.pdf_background import status_script
+from recueil.outputs.pdf_cache import Order
 from recueil.site.pages import recommendation_nav
 
 FEED_TITLE = "dernières fiches"
@@ -91,7 +92,7 @@ def feed_link(html: str, url: str, site_name: str) -> str:
 
 def pdf_status(html: str, url: str) -> str:
     """Under `mkdocs serve`: the links to the PDF say when it is still being made (PDF_STATUS)."""
-    return html.replace("</body>", STATUS_SCRIPT.format(status=escape(relative(PDF_STATUS, url))) + "</body>", 1)
+    return html.replace("</body>", status_script(relative(PDF_STATUS, url), relative(PDF_STATUS_SCRIPT, url)) + "</body>", 1)
 
 
 def edit_path(source: str | None) -> str | None:
@@ -111,11 +112,11 @@ def edit_link(html: str, src_uri: str, source: str | None) -> str:
                       found[0][found[0].index(">") + 1:], html, count=1)
 
 
-def print_guide(bank: Bank, project: Project, site: Path, settings: dict[str, str], reuse: bool) -> PdfOutcome:
+def print_guide(booklet: Order, site: Path, reuse: bool) -> PdfOutcome:
     """Print the booklet to `site`/guide.pdf; with `reuse`, a booklet printed for the same content is taken again."""
     try:
-        outcome = write_pdf(bank, project, site / GUIDE_PDF, info_for(settings, project), reuse=reuse)
+        outcome = write_pdf(booklet, site / GUIDE_PDF, reuse=reuse)
     except Exception as error:  # WeasyPrint's failures come in many types: report them in French
         raise PrintError(f"{GUIDE_PDF} : impression impossible ({type(error).__name__}: {error})") from error
-    label_pdf_links(project, site, outcome.path)  # « (PDF, 2,3 Mo) » in the links to it
+    label_pdf_links(booklet.project, site, outcome.path)  # « (PDF, 2,3 Mo) » in the links to it
     return outcome

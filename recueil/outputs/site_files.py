@@ -31,21 +31,37 @@ class SiteSettings:
     site_name: str = "Recueil"
 
 
+class SettingsError(ValueError):
+    """The site's configuration file cannot be read: what it says (the PDF's cover…) would be lost."""
+
+
 def site_settings(project: Project, config_file: Path | None = None) -> dict[str, str]:
     """site_name, site_url, repo_url, edit_uri, copyright and `extra.pdf` (title, subtitle) from
-    mkdocs.yml, read as plain data (its !tags are ignored)."""
+    mkdocs.yml, read as plain data (its !tags are ignored). A project without mkdocs.yml has none; a
+    file given (`config_file`) that is missing, or a configuration that is not a YAML mapping, raises
+    SettingsError."""
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     path = config_file or project.root / "mkdocs.yml"
+    if config_file is None and not path.exists():
+        return {}
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
-    except (OSError, yaml.YAMLError):
-        return {}
+    except OSError as error:
+        raise SettingsError(f"{path} : configuration illisible ({error.strerror or error}) ; "
+                            "donnez le chemin d'un mkdocs.yml existant") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(error, "problem", None) or error
+        raise SettingsError(f"{where} : configuration illisible, YAML invalide ({problem}) ; "
+                            "corrigez le fichier (comparez avec le mkdocs.yml du dépôt)") from None
     if not isinstance(data, dict):
-        return {}
+        raise SettingsError(f"{path} : la configuration doit être un dictionnaire YAML (site_name: …, extra: …), "
+                            f"pas {type(data).__name__} ; donnez le mkdocs.yml du site")
     settings = {key: str(data[key]) for key in ("site_name", "site_url", "repo_url", "edit_uri", "copyright")
                 if data.get(key)}
     pdf = _mapping(_mapping(data.get("extra")).get("pdf"))

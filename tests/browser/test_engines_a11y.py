@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.test_a11y import axe_source, violations  # noqa: F401 (axe_source: a fixture)
 from tests.conftest import serve_directory
 
+pytestmark = pytest.mark.engines  # the sites of the other engines
+
 PAGE_TYPES = ["", "cas/", "cas/niort-portail-ressources-naturelles/", "recommandations/mesurer-impacts/",
               "axes/a/", "themes/mobilite/", "tailles/ville-moyenne/", "carte/", "recherche/?q=donn%C3%A9es",
               "donnees/", "contribuer/proposer/", "guide/valeurs/"]

@@ -16,6 +16,8 @@ from tests.browser import test_rgaa
 from tests.browser.test_a11y import axe_source as axe_source  # the fixture, shared
 from tests.conftest import serve_directory
 
+pytestmark = pytest.mark.engines  # the sites of the other engines
+
 LEFT_OUT = {"test_no_axe_violation_at_three_widths"}
 globals().update({name: test for name, test in vars(test_rgaa).items()
                   if name.startswith("test_") and name not in LEFT_OUT})
