@@ -95,10 +95,10 @@ def test_the_case_page_says_when_the_last_public_information_dates_from(tmp_path
     bank, project = mini_bank(tmp_path, NIORT_FRESH)
     pages = {page.src_uri: page.content for page in PageMaker(bank, project).case_pages()}
     assert ('<dd>En cours en 2019 (dernière information publique) — <strong>à confirmer</strong> : '
-            '<span class="recueil-status-source">selon <a href="#recueil-source-1">la source 1</a> (novembre 2019), '
+            '<span class="recueil-status-source">selon <a href="#recueil-page-source-1">la source 1</a> (novembre 2019), '
             'il y a plus de 4 ans</span></dd>') in pages["cas/lyon-mobilite.md"]
     niort = pages["cas/niort-portail.md"]
-    assert ('<dd>En cours, <span class="recueil-status-source">selon <a href="#recueil-source-1">la source 1</a> '
+    assert ('<dd>En cours, <span class="recueil-status-source">selon <a href="#recueil-page-source-1">la source 1</a> '
             '(13 octobre 2022)</span></dd>') in niort
     assert "à confirmer" not in niort and "À confirmer" not in niort
     assert "à confirmer" not in pages["cas/village-fontaines.md"]

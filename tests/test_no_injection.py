@@ -269,12 +269,13 @@ def test_sanitiser_keeps_what_the_templates_and_markdown_emit():
     html = ('<h1>T</h1><p class="recueil-summary">R</p><dl class="recueil-facts"><dt>A</dt><dd>'
             '<a class="recueil-tag" href="../../themes/mobilite/">M</a></dd></dl>'
             '<table class="recueil-key-figures"><caption>C</caption><tbody><tr><th scope="row">L</th><td>V</td></tr>'
-            '</tbody></table><h2 id="contexte">Contexte<a class="headerlink" href="#contexte" title="Lien">¶</a></h2>'
+            '</tbody></table><h2 id="contexte">Contexte</h2><a href="#recueil-page-source-1">la source 1</a>'
             '<ul class="recueil-case-list"><li class="recueil-case" data-slug="x"><a href="../x/">X</a>'
             '<span class="recueil-case__meta" aria-label="m">m</span></li></ul>'
             '<table><thead><tr><th style="text-align: left;">a</th></tr></thead></table>'
             '<p><a href="https://example.org">e</a> <a href="mailto:a@example.org">m</a> <code>c</code>'
-            '<img alt="a" src="../assets/x.png"></p><ol start="3"><li>i</li></ol><blockquote><p>q</p></blockquote>')
+            '<img alt="a" src="../assets/x.png"></p><ol start="3"><li id="recueil-page-source-1">i</li></ol>'
+            '<blockquote><p>q</p></blockquote>')
     assert fragment_elements(clean_html(html)) == [
         (tag, {k: v.replace("text-align: left;", "text-align:left") for k, v in attrs.items()})
         for tag, attrs in fragment_elements(html)]

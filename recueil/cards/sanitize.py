@@ -43,9 +43,13 @@ TEMPLATE_DATA_ATTRIBUTES = frozenset({"data-slug", "data-pagefind-ignore"})
 # Ids and classes the theme and the site own (see the module's docstring and docs/securite.md).
 THEME_PREFIXES = ("_", "md-", "pf-", "pagefind")  # Material's and Pagefind's
 RESERVED_PREFIXES = (*THEME_PREFIXES, "recueil-")
+# The ids the card templates give their own elements (the title, each source, their sections): kept by the
+# sanitiser on a card page, refused in a card's text (they start with recueil-), used by no other page.
+TEMPLATE_ID_PREFIX = "recueil-page-"
 # Class names Material's script looks up in the content (its bundle's selectors, mkdocs-material 9.x).
 SCRIPT_CLASSES = frozenset({"annotate", "copy", "footnote-ref", "highlight", "hll", "mermaid", "no-copy", "no-select",
-                            "select", "tabbed-labels"})
+                            "select", "tabbed-labels",
+                            "headerlink"})  # the last: what recueil-export.js leaves out of a printed selection
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 SEARCH_PREFIX = "data-pagefind-"  # what Pagefind reads in a page (recueil/search/pagefind.py)
 SEARCH_ALLOWED = frozenset({"data-pagefind-ignore"})
@@ -152,8 +156,8 @@ def _cleaner(policy: Policy) -> nh3.Cleaner:
 def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:
     """nh3's last word on each kept attribute: no id or class of the theme's, no remote image."""
     if name == "id":
-        # The card templates' own ids (recueil-titre, recueil-source-2…) are kept in the page, as their
-        # recueil-* classes are; a card's own text may write neither (`recueil check`, card_id_allowed).
+        # The card templates' own ids (recueil-page-titre, recueil-page-source-2…) are kept in the page, as
+        # their recueil-* classes are; a card's own text may write neither (`recueil check`, card_id_allowed).
         return value if card_id_allowed(value) or _template_id(value) else None
     if name == "class":
         return " ".join(word for word in value.split() if not _class_owned_by_theme(word)) or None
@@ -165,7 +169,7 @@ def _site_owned_names_dropped(tag: str, name: str, value: str) -> str | None:
 
 
 def _template_id(value: str) -> bool:
-    return SAFE_ID.match(value) is not None and value.startswith("recueil-")
+    return SAFE_ID.match(value) is not None and value.startswith(TEMPLATE_ID_PREFIX)
 
 
 def card_id_allowed(value: str) -> bool:

@@ -159,7 +159,7 @@
     var article = doc.querySelector("article.md-content__inner") || doc.querySelector("article") || doc.querySelector("main");
     if (!article) throw new Error("no article in " + address);
     // « Expériences proches » names cards outside the selection: the dossier holds the selection only.
-    var related = article.querySelector("#recueil-proches");
+    var related = article.querySelector("#recueil-page-proches");
     while (related && related.nextElementSibling && !/^H[12]$/.test(related.nextElementSibling.tagName)) {
       related.nextElementSibling.remove();
     }
