@@ -73,6 +73,12 @@ def _generate(name: str, target: Path) -> None:
 def hostile_project(root: Path, entry: str) -> Path:
     """The mini project with the files of one corpus entry added."""
     project = mini_project(root)
+    add_entry(project, entry)
+    return project
+
+
+def add_entry(project: Path, entry: str) -> None:
+    """The files of one corpus entry, written into a project."""
     for target, source in EXPECTED[entry]["files"].items():
         path = project / target
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +86,6 @@ def hostile_project(root: Path, entry: str) -> Path:
             _generate(source.removeprefix("generate:"), path)
         else:
             shutil.copy(CARDS / source, path)
-    return project
 
 
 def expected_lines(entry: str) -> list[str]:

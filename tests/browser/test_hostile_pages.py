@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from tests.conftest import ROOT, build_with, serve_directory
 from tests.helpers import mini_project
-from tests.test_hostile import CARDS, EXPECTED, _generate
+from tests.test_hostile import EXPECTED, add_entry
 from tests.test_nothing_lost import assert_every_card_everywhere, card_slugs
 
 # Accepted without a warning: the sites are built with --strict, which stops on a warning.
@@ -39,13 +39,7 @@ def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config["nav"] = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
     (project / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for entry in ACCEPTED:
-        for target, source in EXPECTED[entry]["files"].items():
-            path = project / target
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if source.startswith("generate:"):
-                _generate(source.removeprefix("generate:"), path)
-            else:
-                shutil.copy(CARDS / source, path)
+        add_entry(project, entry)
     return project
 
 
