@@ -20,8 +20,10 @@ from mkdocs.exceptions import PluginError
 from recueil.bank.bank import Bank, Case, Recommendation, load_bank
 from recueil.bank.freshness import TO_CONFIRM_LABEL, status_to_confirm
 from recueil.cards.sanitize import clean_html
+from recueil.outputs.page_transforms import TYPE_ELEMENT
 from recueil.project import Project
 from recueil.search import pagefind as search
+from recueil.search.filters import page_type
 from recueil.search.indexer import SEARCH_END, SEARCH_START, IndexerError, StreamingIndexer, messages_of, write_index
 from recueil.search.pagefind import SearchIndexError, index_site
 from tests.conftest import ROOT
@@ -378,3 +380,16 @@ def test_the_command_indexes_a_built_site(built_copy):
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
     assert missing.stderr.startswith("erreur: recherche : ") and "lancez d'abord « mkdocs build »" in missing.stderr
+
+
+def test_the_kind_of_a_page_is_decided_once_in_python():
+    """Issue #28: the « Type » filter was decided in both themes' templates from folder names; now the themes
+    leave an empty element (TYPE_ELEMENT) that the page transforms fill, for every engine, from page_type."""
+    for theme in ("overrides", "overrides-zensical"):
+        partial = (ROOT / theme / "partials" / "recueil-search-filters.html").read_text(encoding="utf-8")
+        assert TYPE_ELEMENT in partial, theme
+        assert not any(kind in partial for kind in ("Fiche expérience", "Recommandation", "Page du guide")), theme
+    assert [page_type(url) for url in ("", "cas/", "cas/x/", "recommandations/", "recommandations/x/", "axes/a/",
+                                       "guide/valeurs/", "programmes/", "recherche/")] == [
+        "À propos du recueil", "Liste d'expériences", "Fiche expérience", "Page du guide", "Recommandation",
+        "Page du guide", "Page du guide", "Programme", "À propos du recueil"]

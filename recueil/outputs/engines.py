@@ -36,10 +36,10 @@ import yaml
 from recueil.addresses import DOCS_DIR, engine_assets, page_url
 from recueil.bank.bank import Bank
 from recueil.outputs.page_transforms import (
+    SKIP_TARGET,
     PrintError,
     edit_link,
     expand_nav,
-    feed_link,
     page_content,
     page_output,
     print_guide,
@@ -306,7 +306,7 @@ def finish_page(html: str, url: str, site_name: str, card: bool, markers: tuple[
         if card:
             raise EngineError(f"{url} : le thème n'a pas marqué le contenu de la page ({CONTENT_START}) ; "
                               "construisez avec le thème du recueil pour ce moteur (overrides-zensical/)")
-        return feed_link(html, url, site_name)
+        return page_output(html, url, site_name, SKIP_TARGET)
     content, target = page_content(html[start + len(opening):end], card)
     return page_output(html[:start] + content + html[end + len(closing):], url, site_name, target)
 

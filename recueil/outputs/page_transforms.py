@@ -26,6 +26,7 @@ from recueil.cards.sanitize import clean_html
 from recueil.outputs.pdf import PdfOutcome, label_pdf_links, write_pdf
 from recueil.outputs.pdf_background import status_script
 from recueil.outputs.pdf_cache import Order
+from recueil.search.filters import TYPE_FILTER, page_type
 from recueil.site.pages import recommendation_nav
 
 FEED_TITLE = "dernières fiches"
@@ -34,6 +35,8 @@ NOT_FOUND_PAGE = "404.html"
 # theme adds when the content has none; page_output points it at the content's own h1.
 SKIP_LINK = '<a href="#contenu" class="md-skip recueil-skip">'
 SKIP_TARGET = "contenu"
+# Where the theme leaves the page's kind for the search (overrides*/partials/recueil-search-filters.html).
+TYPE_ELEMENT = f'<span data-pagefind-filter="{TYPE_FILTER}" data-pagefind-meta="type"></span>'
 H1_TAG = re.compile(r"<h1(?=[\s>])[^>]*>")
 ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
 
@@ -72,10 +75,21 @@ def page_content(content: str, card: bool) -> tuple[str, str]:
 
 
 def page_output(html: str, url: str, site_name: str, skip_target: str) -> str:
-    """The whole page: its skip link leads to `skip_target` (from page_content), the feed is announced."""
+    """The whole page: its skip link leads to `skip_target` (from page_content), its kind is written where the
+    search reads it, the feed is announced."""
     if skip_target != SKIP_TARGET:
         html = html.replace(SKIP_LINK, SKIP_LINK.replace(f"#{SKIP_TARGET}", f"#{escape(skip_target)}"), 1)
-    return feed_link(html, url, site_name)
+    return feed_link(search_type(html, url), url, site_name)
+
+
+def search_type(html: str, url: str) -> str:
+    """The page's kind (`filters.page_type`) in the empty element the theme leaves for it, after the content
+    (the last one: a card's text, sanitised before, holds no data-pagefind attribute anyway)."""
+    at = html.rfind(TYPE_ELEMENT)
+    if at < 0:
+        return html
+    filled = TYPE_ELEMENT.replace("></span>", f">{escape(page_type(url))}</span>")
+    return html[:at] + filled + html[at + len(TYPE_ELEMENT):]
 
 
 def feed_link(html: str, url: str, site_name: str) -> str:

@@ -2,19 +2,44 @@
 
 A case page carries its facet values with the bank's French labels (`case_filters`), a
 recommendation page its axis and itself; the search page reads the bank's address parameters
-(`url_parameters`). The theme writes them into the page (overrides/partials/recueil-search-filters.html).
+(`url_parameters`); every page has its kind (`page_type`). The theme writes the facets into the page
+(overrides/partials/recueil-search-filters.html), the page transforms its kind.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from recueil.addresses import BANK_URI, MAP_URI, RECOMMENDATIONS_URI, STRATA_URI, THEMES_URI, axis_uri
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.bank.facets import case_values, value_labels
 
-# The kind of every page (fiche expérience, recommandation…): its values are set by the theme
-# (overrides/partials/recueil-search-filters.html), the other filters are the bank's facets.
+# The kind of every page (fiche expérience, recommandation…), decided here from the page's address
+# (`page_type`) and written into the page by recueil.outputs.page_transforms for every engine; the other
+# filters are the bank's facets.
 TYPE_FILTER = "Type"
+_FOLDER = {name: uri.split("/", 1)[0] for name, uri in (
+    ("cases", BANK_URI), ("recommendations", RECOMMENDATIONS_URI), ("themes", THEMES_URI), ("strata", STRATA_URI),
+    ("map", MAP_URI), ("axes", axis_uri("a")))}
+GUIDE_FOLDERS = ("guide",)  # hand-written pages of docs/ that belong to the guide
+PROGRAMME_FOLDERS = ("programmes", "sources")  # hand-written pages of docs/ about programmes and sources
+
+
+def page_type(url: str) -> str:
+    """What kind of page the search files the page at `url` (« cas/x/ », « » for the home page) under."""
+    folder = url.split("/", 1)[0]
+    listing = url == f"{folder}/"
+    if folder == _FOLDER["cases"] and not listing:
+        return "Fiche expérience"
+    if folder == _FOLDER["recommendations"] and not listing:
+        return "Recommandation"
+    if folder in (*GUIDE_FOLDERS, _FOLDER["axes"], _FOLDER["recommendations"]):
+        return "Page du guide"
+    if folder in (_FOLDER["cases"], _FOLDER["themes"], _FOLDER["strata"], _FOLDER["map"]):
+        return "Liste d'expériences"
+    if folder in PROGRAMME_FOLDERS:
+        return "Programme"
+    return "À propos du recueil"
 
 
 FilterLabels = Mapping[str, tuple[str, Mapping[str, str]]]
