@@ -131,6 +131,7 @@ def mkdocs_build_errors(project: Path, site: Path) -> list[str] | None:
     return None
 
 
+@pytest.mark.slow  # an in-process MkDocs build per entry (the check's own messages stay in the fast loop)
 @pytest.mark.parametrize("entry", sorted(EXPECTED))
 def test_build_fails_with_the_same_messages(entry, tmp_path, monkeypatch):
     monkeypatch.setenv("RECUEIL_PDF", "0")

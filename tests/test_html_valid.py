@@ -74,6 +74,7 @@ def nu_errors(site: Path) -> tuple[int, list[str]]:
     return len(pages), errors
 
 
+@pytest.mark.slow  # the checker runs in Java over a whole built site
 @pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
 def test_every_page_is_valid_html(engine: str, request: pytest.FixtureRequest) -> None:
     # The session's builds, shared with the other tests: MkDocs' strict build, Zensical's from test_engines.py.
@@ -84,6 +85,7 @@ def test_every_page_is_valid_html(engine: str, request: pytest.FixtureRequest) -
     assert not errors, f"{engine}: {len(errors)} errors of the Nu HTML Checker:\n" + "\n".join(errors[:50])
 
 
+@pytest.mark.slow  # starts Java (several seconds): in `make test`, not in `make test-fast`
 def test_the_checker_names_the_page_and_line_of_an_error(tmp_path: Path) -> None:
     """What the theme wrote before issue #29: the check sees it and says where."""
     (tmp_path / "cas").mkdir()

@@ -40,6 +40,12 @@ class SiteMarkdown:
     extensions: tuple[str, ...] = MKDOCS_EXTENSIONS
     settings: str = "{}"
 
+    def for_print(self) -> tuple[list[str], dict[str, Any]]:
+        """The same extensions for the printed booklet, less `toc`: the booklet merges every page into one
+        document, where the ids toc gives headings (« contexte ») would repeat; it names its own anchors."""
+        settings = {name: value for name, value in json.loads(self.settings).items() if name != "toc"}
+        return [name for name in self.extensions if name != "toc"], settings
+
     def converter(self) -> markdown.Markdown:
         """One converter per configuration, made once (reset before each text)."""
         return MEMORY.recall("card markdown", self, self, lambda: markdown.Markdown(

@@ -25,6 +25,7 @@ from recueil.addresses import DOCS_DIR, axis_uri, case_uri, recommendation_uri
 from recueil.bank.bank import Bank, Case, Recommendation
 from recueil.bank.facets import selects
 from recueil.bank.freshness import build_date
+from recueil.cards.rendering import site_markdown
 from recueil.cards.structure import sections_of
 from recueil.cards.suggest import did_you_mean, fold
 from recueil.cards.taxonomy import Stratum, Term
@@ -201,7 +202,7 @@ class BookletMaker:
         self.selection.check(bank)
         self.cases = [case for case in bank.cases if self.selection.matches(case, bank)]
         self.guide_files = self._guide_files()
-        self.links = LinkMap(self._anchors(), info.site_url)
+        self.links = LinkMap(self._anchors(), info.site_url, site_markdown(project.root))
 
     def _guide_files(self) -> dict[str, Path]:
         """The hand-written guide pages to print (none in a selection, which is a dossier on its subject)."""

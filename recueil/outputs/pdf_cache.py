@@ -22,6 +22,8 @@ from recueil import __version__
 from recueil.addresses import DOCS_DIR
 from recueil.bank import freshness
 from recueil.bank.bank import Bank
+from recueil.cards import rendering
+from recueil.cards.rendering import site_markdown
 from recueil.outputs import booklet as booklet_module
 from recueil.outputs import print_text
 from recueil.outputs.booklet import FONTS_DIR, GUIDE_BACK, GUIDE_FRONT, BookletInfo, Selection
@@ -36,7 +38,7 @@ ENGINE_DIR = Path(__file__).resolve().parent.parent  # the recueil package: its 
 # The engine's modules that make the booklet: a change to any of them is a new booklet (pdf.py, the
 # printer, is named by its path: it imports this module).
 BOOKLET_MODULES = (Path(booklet_module.__file__), Path(print_text.__file__), Path(__file__).with_name("pdf.py"),
-                   Path(freshness.__file__))
+                   Path(freshness.__file__), Path(rendering.__file__))
 # Booklets already printed, one file per content (see `booklet_key`): <root>/.cache/recueil/pdf/,
 # or $RECUEIL_CACHE/pdf/. CI keeps that folder between runs.
 CACHE_ENV = "RECUEIL_CACHE"
@@ -54,8 +56,10 @@ PDF_VARIANT = "pdf/ua-1"
 def content_hash(project: Project) -> str:
     """A digest of everything the booklet is made of, so an unchanged bank is not printed twice: the
     cards, the guide pages it prints, the vocabularies, the print templates (the engine's and the
-    site's), the fonts, and the engine (its version and the modules that make the booklet)."""
+    site's), the fonts, the site's Markdown extensions (mkdocs.yml, read by `print_text`), and the engine
+    (its version and the modules that make the booklet)."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(repr(site_markdown(project.root)).encode() + b"\0")
     roots = [project.cases, project.recommendations, project.templates, TEMPLATES_DIR / "pdf", FONTS_DIR]
     files = [project.taxonomy, *BOOKLET_MODULES, *(project.root / DOCS_DIR / uri for uri in (*GUIDE_FRONT, *GUIDE_BACK))]
     for root in roots:

@@ -15,6 +15,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from recueil.addresses import page_url
+from recueil.cards.rendering import SiteMarkdown
 from recueil.cards.sanitize import HEADING_TAGS, LIST_TAGS, TABLE_TAGS, TAG_ATTRIBUTES, TEXT_TAGS, Policy, clean_html
 
 # Cards come from pull requests: their HTML goes through the engine's allow-list, narrowed for print:
@@ -78,9 +79,12 @@ WEB_ONLY = re.compile(r'^<p class="recueil-pdf-link">.*?</p>\s*$', re.MULTILINE)
 class LinkMap:
     """Where a link written in a page (relative .md path or URL) goes in the printed booklet."""
 
-    def __init__(self, anchors: dict[str, str], site_url: str):
+    def __init__(self, anchors: dict[str, str], site_url: str, site: SiteMarkdown | None = None):
         self.anchors = anchors  # src_uri → '#anchor' for every page the booklet contains
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        # The site's own Markdown extensions (its mkdocs.yml, as the pages and `recueil check` read a card),
+        # less what only a web page needs (SiteMarkdown.for_print).
+        self.extensions, self.settings = (site or SiteMarkdown()).for_print()
 
     def resolve(self, href: str, page_uri: str) -> str | None:
         if href.startswith(("http://", "https://", "mailto:")):
@@ -99,6 +103,6 @@ class LinkMap:
         def convert(text: str) -> Markup:
             text = WEB_ONLY.sub("", text)  # "download the PDF" means nothing inside the PDF
             extension = _PrintExtension(lambda href: self.resolve(href, page_uri), shift)
-            html = markdown.markdown(text, extensions=["tables", "sane_lists", "attr_list", "fenced_code", extension])
+            html = markdown.markdown(text, extensions=[*self.extensions, extension], extension_configs=self.settings)
             return Markup(clean_html(html, PRINT_POLICY))
         return convert
