@@ -1,4 +1,4 @@
-"""Make `recueil/data/france.json`, the background of the map of cases, from Natural Earth.
+"""Make `recueil/site/data/france.json`, the background of the map of cases, from Natural Earth.
 
 Source: the npm package `world-atlas` (Natural Earth 1:50m admin-0 countries as TopoJSON;
 Natural Earth is public domain). Get it and run, from the repository root:
@@ -8,7 +8,7 @@ Natural Earth is public domain). Get it and run, from the repository root:
 
 The argument may also be the extracted `countries-50m.json`. Only the standard library is
 used to read the TopoJSON; the projection is the one the engine applies to the cases
-(`recueil.mapping.Lambert`), so markers and outline agree.
+(`recueil.site.france_map.Lambert`), so markers and outline agree.
 """
 
 from __future__ import annotations

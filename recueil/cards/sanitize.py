@@ -38,7 +38,7 @@ from recueil.memory import MEMORY
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = frozenset({"href", "src", "cite", "action", "formaction", "poster", "srcset", "xlink:href"})
 GENERIC_PREFIXES = frozenset({"aria-"})
-# The data-* attributes our card templates write (recueil/templates/_macros.j2); no other passes.
+# The data-* attributes our card templates write (recueil/site/templates/_macros.j2); no other passes.
 TEMPLATE_DATA_ATTRIBUTES = frozenset({"data-slug", "data-pagefind-ignore"})
 # Ids and classes the theme and the site own (see the module's docstring and docs/securite.md).
 THEME_PREFIXES = ("_", "md-", "pf-", "pagefind")  # Material's and Pagefind's
