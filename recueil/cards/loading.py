@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar, overload
 
@@ -63,6 +63,7 @@ class ParsedCard:
     slug: str
     front: FrontMatter
     file: Path | None = None  # where it was read: links in its text are checked against the site's files
+    root: Path | None = None  # the project it belongs to (load_folder): its docs/ and mkdocs.yml
 
     @property
     def data(self) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def load_folder(project: Project, kind: Kind) -> FolderLoad[Any]:
         outcome = _load_card_once(file, kind, project.display(file))
         result.problems += outcome.problems
         if outcome.parsed is not None:
-            result.parsed.append(outcome.parsed)
+            result.parsed.append(replace(outcome.parsed, root=project.root))
         if outcome.card is not None:
             result.cards.append(outcome.card)
     return result

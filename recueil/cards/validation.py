@@ -283,8 +283,7 @@ def check_plain_text(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: 
 def check_body_links(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
     """Links, images and raw HTML of the Markdown texts: resolved as on the site, unsafe ones refused."""
     exists = _site_pages(cases, recs, taxonomy)
-    roots = [root for root in map(_root_of, [*cases, *recs]) if root is not None]
-    site = site_markdown(roots[0] if roots else None)
+    site = site_markdown(_project_root(cases, recs))
     for card in [*cases, *recs]:
         page = case_uri(card.slug) if card.kind == "case" else recommendation_uri(card.slug)
         for found in _findings(card.front.body, page, "body", exists, site):
@@ -320,15 +319,14 @@ def _findings(text: str, page: str, field: str, exists: Callable[[str], bool],
 def _site_pages(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Callable[[str], bool]:
     """Whether a path of the site (relative to its root) is a file the engine adds or a file of docs/."""
     generated = site_holds([card.slug for card in cases], [card.slug for card in recs], taxonomy)
-    roots = [root for root in map(_root_of, [*cases, *recs]) if root is not None]
-    docs = roots[0] / DOCS_DIR if roots else None
+    root = _project_root(cases, recs)
+    docs = root / DOCS_DIR if root is not None else None
     return lambda path: path in generated or (docs is not None and (docs / path).is_file())
 
 
-def _root_of(card: ParsedCard) -> Path | None:
-    """The project folder: the card's file path less the path shown to contributors."""
-    full = card.file.as_posix() if card.file else ""
-    return Path(full.removesuffix(card.path)) if full.endswith("/" + card.path) else None
+def _project_root(cases: list[ParsedCard], recs: list[ParsedCard]) -> Path | None:
+    """The project the cards were loaded from (`load_folder` tells each card), if any."""
+    return next((card.root for card in [*cases, *recs] if card.root is not None), None)
 
 
 def check_structure(cases: list[ParsedCard], recs: list[ParsedCard], taxonomy: Taxonomy) -> Iterator[Problem]:
