@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 @dataclass(frozen=True)
@@ -41,3 +44,15 @@ class Project:
             return path.relative_to(self.root).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML read as plain data: mkdocs.yml may hold !ENV or !!python/name tags, which are not for the engine."""
+
+
+_PlainLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def plain_yaml(text: str) -> Any:
+    """A YAML text (a site's mkdocs.yml) as plain data, its tags read as nothing; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 (a SafeLoader)

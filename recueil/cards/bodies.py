@@ -95,8 +95,10 @@ def problems_of(text: str, page_uri: str, page_exists: Callable[[str], bool],
         return [(f"texte imbriqué trop profondément (plus de {MAX_DEPTH} niveaux)", DEPTH_HINT)]
     events = html_events(rendered)
     found = list(_explained(events, page_uri, page_exists))
-    if not found and list(comparable(events)) != list(comparable(html_events(clean_html(rendered)))):
-        found.append(_unexplained(events, html_events(clean_html(rendered))))
+    if not found:
+        cleaned = html_events(clean_html(rendered))
+        if list(comparable(events)) != list(comparable(cleaned)):
+            found.append(_unexplained(events, cleaned))
     return found
 
 

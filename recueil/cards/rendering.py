@@ -25,6 +25,7 @@ import yaml
 
 from recueil.cards.text import referenced
 from recueil.memory import MEMORY
+from recueil.project import plain_yaml
 
 # What MkDocs loads before the extensions of mkdocs.yml (mkdocs.config.defaults: MarkdownExtensions).
 MKDOCS_EXTENSIONS: tuple[str, ...] = ("toc", "tables", "fenced_code")
@@ -65,12 +66,8 @@ def site_markdown(root: Path | None) -> SiteMarkdown:
 
 
 def _read_extensions(text: str) -> SiteMarkdown:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags: not for us
     try:
-        data = yaml.load(text, Loader=Loader)  # noqa: S506 (a SafeLoader)
+        data = plain_yaml(text)
     except yaml.YAMLError:
         return SiteMarkdown()
     listed = data.get("markdown_extensions") if isinstance(data, dict) else None

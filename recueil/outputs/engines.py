@@ -47,7 +47,7 @@ from recueil.outputs.page_transforms import (
 from recueil.outputs.pdf import PdfSettingError, pdf_setting
 from recueil.outputs.pdf_cache import order
 from recueil.outputs.site_files import settings_of, site_contents, site_settings
-from recueil.project import Project
+from recueil.project import Project, plain_yaml
 from recueil.search.pagefind import INDEX_DIR, SearchOutcome, index_site
 from recueil.site.home import expand_markers
 
@@ -207,12 +207,8 @@ def engine_config(project: Project, bank: Bank) -> dict[str, Any]:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV and python tags: not for us
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+        data = plain_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise EngineError(f"{path} : configuration illisible ({error})") from None
     if not isinstance(data, dict):

@@ -17,7 +17,7 @@ import yaml
 from recueil.addresses import DATA_PAGE
 from recueil.bank.bank import Bank
 from recueil.outputs.export import data_page, published_files
-from recueil.project import Project
+from recueil.project import Project, plain_yaml
 from recueil.site.pages import GeneratedPage, PageMaker
 
 
@@ -40,16 +40,11 @@ def site_settings(project: Project, config_file: Path | None = None) -> dict[str
     mkdocs.yml, read as plain data (its !tags are ignored). A project without mkdocs.yml has none; a
     file given (`config_file`) that is missing, or a configuration that is not a YAML mapping, raises
     SettingsError."""
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     path = config_file or project.root / "mkdocs.yml"
     if config_file is None and not path.exists():
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+        data = plain_yaml(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise SettingsError(f"{path} : configuration illisible ({error.strerror or error}) ; "
                             "donnez le chemin d'un mkdocs.yml existant") from None
