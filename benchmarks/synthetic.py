@@ -137,11 +137,14 @@ def _split_card(text: str) -> tuple[dict[str, object], str]:
 
 def copied_case(i: int, original: str, rng: random.Random) -> str:
     """A real card under another title and territory name, its population scaled (so its size
-    stratum may change); its body (tables, lists, links, headings) and every other field kept."""
+    stratum may change); its body (tables, lists, links, headings) and every other field kept.
+    A card that names its territory by code alone keeps it: its name and population come from
+    the reference, as the original's do."""
     meta, body = _split_card(original)
     meta["title"] = f"{meta['title']} (copie {i})"
     territory = dict(meta["territory"])  # type: ignore[call-overload]
-    territory["name"] = f"{territory['name']} {i}"
+    if "name" in territory:
+        territory["name"] = f"{territory['name']} {i}"
     if isinstance(territory.get("population"), int):
         territory["population"] = max(50, int(territory["population"] * rng.uniform(0.2, 3.0)))
     meta["territory"] = territory
