@@ -113,3 +113,29 @@ def test_stats_counts_cases_per_facet_from_the_card_files() -> None:
                    for line in lines), path.stem
     strata = lines[lines.index("Par taille de territoire :") + 1:lines.index("Par recommandation :") - 1]
     assert sum(int(line.split()[0]) for line in strata) == len(cards)  # every case has exactly one size
+
+
+def test_a_population_in_a_title_or_summary_that_the_page_contradicts_is_reported(tmp_path: Path) -> None:
+    def with_population(text: str) -> str:
+        return text.replace("  kind: commune\n", "  kind: commune\n  population: 115\n  population_year: 2023\n")
+
+    project = mini_project(tmp_path, {
+        "rougon-adresses.md": with_population(card("Rougon : un village de 116 habitants publie ses adresses", "Rougon",
+                                                   TODAY, summary="Ce village de Provence de 116 habitants a tout fait.")),
+        "autre-adresses.md": with_population(card("Autre : des adresses", "Autre", TODAY,
+                                                  summary="Une commune de moins de 3 500 habitants où 500 habitants "
+                                                          "engagés ; ce village de 115 habitants.")),
+        "ville-adresses.md": with_population(card("Ville : des adresses", "Ville", TODAY,
+                                                  summary="Cette ville d'environ 12 500 habitants.")),
+    })
+    warnings = [str(w) for w in curation_warnings(load_bank(Project(project)), max_age_days=0)]
+    hint = ("(retirez le chiffre du titre et du résumé, que les listes montrent sans date ; dans le texte, "
+            "datez-le par sa source (« 800 habitants en 2013 »))")
+    assert warnings == [
+        f"cases/rougon-adresses.md:2: avertissement: title: « 116 habitants » alors que la page affiche une "
+        f"population de 115 habitants {hint}",
+        f"cases/rougon-adresses.md:3: avertissement: summary: « 116 habitants » alors que la page affiche une "
+        f"population de 115 habitants {hint}",
+        f"cases/ville-adresses.md:3: avertissement: summary: « 12 500 habitants » alors que la page affiche une "
+        f"population de 115 habitants {hint}",
+    ]

@@ -154,8 +154,8 @@ def _check_population(card: Any, place: dict[str, Any], found: Territory, refere
         return
     direction = "de plus" if gap.deviation > 0 else "de moins"
     yield Problem(card.path, card.line_of("territory", "population"), "territory.population",
-                  f"{_number(given)} habitants en {year}, {_percent(abs(gap.deviation))} {direction} que la population "
-                  f"légale {reference_year} ({_number(found.population)})",
+                  f"{spaced_number(given)} habitants en {year}, {_percent(abs(gap.deviation))} {direction} "
+                  f"que la population légale {reference_year} ({spaced_number(found.population)})",
                   f"écart plausible en {gap.years} an{'s' if gap.years > 1 else ''} : {_percent(gap.tolerance)} au plus ; "
                   "vérifiez le chiffre et sa source, ou retirez population pour reprendre celle du référentiel",
                   Severity.WARNING)
@@ -200,7 +200,8 @@ def _close_communes(name: str, reference: Reference) -> list[Territory]:
             if t.is_commune][:3]
 
 
-def _number(value: int) -> str:
+def spaced_number(value: int) -> str:
+    """12345 → "12 345", for messages printed in a terminal (a plain space)."""
     return f"{value:,}".replace(",", " ")
 
 

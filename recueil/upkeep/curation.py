@@ -16,15 +16,24 @@ from recueil.bank.bank import Bank, Case
 from recueil.bank.facets import value_labels
 from recueil.cards.problems import Problem, Severity
 from recueil.cards.suggest import fold
+from recueil.territories.cards import spaced_number
 
 DEFAULT_MAX_AGE_DAYS = 730
 TITLE_SIMILARITY = 0.7
 NOT_WORD = re.compile(r"\W+")
+# « ce village de 116 habitants », « une commune d'environ 1 700 habitants », « village de Provence de
+# 116 habitants »: a place's population written in a title or summary (not « moins de 3 500 habitants »,
+# a threshold, nor « 500 habitants engagés », a count of people).
+POPULATION_CLAIM = re.compile(
+    r"\b(?:village|commune|ville|bourg|agglomération|métropole|intercommunalité|territoire)s?"
+    r"(?:\s+(?!(?:moins|plus|au-dessous|au-delà|dessous|delà)\b)[\w’'-]+){0,3}?"
+    r"\s+(?:de|d['’]environ|d['’]un peu (?:plus|moins) de)\s+"
+    r"(?P<number>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)\s+habitants\b", re.IGNORECASE)
 
 
 def curation_warnings(bank: Bank, max_age_days: int = DEFAULT_MAX_AGE_DAYS,
                       today: dt.date | None = None) -> list[Problem]:
-    warnings = list(duplicate_warnings(bank))
+    warnings = list(duplicate_warnings(bank)) + list(population_warnings(bank))
     if max_age_days > 0:
         warnings += stale_warnings(bank, max_age_days, today or dt.date.today())
     return sorted(warnings)
@@ -45,6 +54,28 @@ def duplicate_warnings(bank: Bank) -> Iterator[Problem]:
                           f"({second.meta.territory.name}) et titres semblables à {round(similarity * 100)} %",
                           "s'il s'agit de la même expérience, fusionnez les deux fiches ; sinon, précisez le titre",
                           Severity.WARNING)
+
+
+def population_warnings(bank: Bank) -> Iterator[Problem]:
+    """A title or summary that gives the place another population than the page shows.
+
+    Titles and summaries are shown alone in the lists (bank, themes, sizes, search), without a date:
+    a figure a source gave years ago then contradicts the population beside it on the card's page.
+    """
+    for case in bank.cases:
+        shown = case.meta.territory.population
+        if not shown:
+            continue
+        for field in ("title", "summary"):
+            for match in POPULATION_CLAIM.finditer(getattr(case.meta, field) or ""):
+                stated = int(re.sub(r"\D", "", match["number"]))
+                if stated != shown:
+                    yield Problem(case.card.path, case.card.line_of(field), field,
+                                  f"« {spaced_number(stated)} habitants » alors que la page affiche une population de "
+                                  f"{spaced_number(shown)} habitants",
+                                  "retirez le chiffre du titre et du résumé, que les listes montrent sans date ; "
+                                  "dans le texte, datez-le par sa source (« 800 habitants en 2013 »)",
+                                  Severity.WARNING)
 
 
 def _same_place_pairs(cases: list[Case]) -> list[tuple[Case, Case]]:
