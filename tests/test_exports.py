@@ -58,8 +58,9 @@ def test_every_case_is_in_the_json_with_its_fields(real_site: Path) -> None:
         assert exported["title"] == fields["title"].strip()
         assert exported["themes"] == fields["themes"]
         named = fields["territory"].get("name")  # else the official reference's, by the card's code
-        code = fields["territory"].get("insee")
-        reference = load_reference().commune(code) if code and len(code) == 5 else None
+        code, siren = fields["territory"].get("insee"), fields["territory"].get("siren")
+        reference = (load_reference().commune(code) if code and len(code) == 5
+                     else load_reference().epci(siren) if siren else None)
         assert exported["territory"]["name"] == (named or (reference.name if reference else None)), path.stem
         assert exported["url"] == f"https://datacites.github.io/recueil/cas/{path.stem}/"
         assert list(exported["sections"])[:3] == ["Contexte", "Action mise en œuvre", "Résultats et perspectives"]
